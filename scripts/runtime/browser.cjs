@@ -1,0 +1,26 @@
+'use strict';
+// Debian's Chromium through playwright-core (no browser download), headless, fresh profile.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+const { chromiumPath } = require('./paths.cjs');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+/** @param {{ profileDir?: string, viewport?: {width:number,height:number} }} [opts] */
+async function launchBrowser(opts = {}) {
+  const profileDir = opts.profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'veriff-chromium-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: opts.viewport ?? { width: 1400, height: 900 },
+  });
+  return { context, profileDir, close: () => context.close().catch(() => undefined) };
+}
+
+module.exports = { CHROMIUM_ARGS, launchBrowser };

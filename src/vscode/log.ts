@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+
+/**
+ * The "Veriff" log output channel. Every line passes through `redact` first, so a secret that
+ * slipped into a message (a pasted key, an echoed header) is masked before it is written.
+ */
+export class VeriffLog implements vscode.Disposable {
+  readonly channel: vscode.LogOutputChannel;
+  private readonly secrets = new Set<string>();
+
+  constructor() {
+    this.channel = vscode.window.createOutputChannel('Veriff', { log: true });
+  }
+
+  /** Registers values (API keys, shared secrets) that must never be written. */
+  addSecret(value: string | undefined): void {
+    if (value && value.length >= 6) {
+      this.secrets.add(value);
+    }
+  }
+
+  private redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      out = out.split(secret).join('***');
+    }
+    // Any 64-hex run is a signature (or looks like one): never log it.
+    return out.replace(/\b[0-9a-f]{64}\b/gi, '<signature>');
+  }
+
+  info(message: string): void {
+    this.channel.info(this.redact(message));
+  }
+  warn(message: string): void {
+    this.channel.warn(this.redact(message));
+  }
+  error(message: string): void {
+    this.channel.error(this.redact(message));
+  }
+  debug(message: string): void {
+    this.channel.debug(this.redact(message));
+  }
+  show(): void {
+    this.channel.show(true);
+  }
+  dispose(): void {
+    this.channel.dispose();
+  }
+}

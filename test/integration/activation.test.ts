@@ -1,0 +1,27 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'veriff-test-sessions.veriff-test-sessions';
+
+describe('activation in a real VS Code', () => {
+  it('runs inside a real VS Code extension host', () => {
+    assert.match(vscode.version, /^1\.\d+\.\d+/);
+    assert.equal(typeof vscode.commands.executeCommand, 'function');
+  });
+
+  it('activates through its contributed view/commands and registers every contributed command', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, 'extension is loaded');
+    await vscode.commands.executeCommand('veriff.showLog');
+    assert.equal(ext.isActive, true);
+    const contributed: string[] = ext.packageJSON.contributes.commands.map((c: { command: string }) => c.command);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((c) => !registered.has(c));
+    assert.deepEqual(missing, []);
+  });
+
+  it('opens the Veriff view container', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.veriff');
+    await vscode.commands.executeCommand('veriff.sessions.focus');
+  });
+});
