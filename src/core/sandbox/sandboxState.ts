@@ -1,0 +1,421 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Clock, systemClock } from '../clock';
+import { normaliseSessionId } from '../ids';
+import { VeriffStatus, isVeriffStatus } from '../status';
+
+/** Veriff's documented DELETE budget per integration (shared/veriff-api.md). */
+export const DELETE_LIMIT_PER_HOUR = 5;
+export const DELETE_LIMIT_PER_DAY = 10;
+export const HOUR_MS = 60 * 60 * 1000;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** A sandbox integration: the pair of credentials a client signs with. */
+export interface SandboxIntegration {
+  apiKey: string;
+  sharedSecret: string;
+  /** Veriff enables DELETE per integration on request; the sandbox enables it unless told otherwise. */
+  deleteEnabled: boolean;
+}
+
+/** One verification attempt. The latest attempt always carries the session's current status. */
+export interface SandboxAttempt {
+  id: string;
+  status: VeriffStatus;
+  createdAt: number;
+}
+
+export interface SandboxSession {
+  id: string;
+  /** The API key of the integration that owns the session. */
+  apiKey: string;
+  status: VeriffStatus;
+  /** The end user is in the verification flow right now: DELETE answers 400 code 1306. */
+  inFlow: boolean;
+  vendorData: string | null;
+  endUserId: string | null;
+  sessionToken: string;
+  createdAt: number;
+  /** When the session reached a decision status (approved, declined, ...), else null. */
+  decidedAt: number | null;
+  attempts: SandboxAttempt[];
+}
+
+export interface SessionSeed {
+  id?: string;
+  status?: VeriffStatus;
+  vendorData?: string | null;
+  endUserId?: string | null;
+  inFlow?: boolean;
+}
+
+/** Result of asking the limiter for a DELETE slot. `retryAt` is when the next slot frees (epoch ms). */
+export type DeleteSlotResult = { ok: true } | { ok: false; retryAt: number };
+
+/** How much of an integration's DELETE budget the rolling windows hold right now. */
+export interface DeleteBudget {
+  usedLastHour: number;
+  usedLastDay: number;
+  /** Epoch ms when a DELETE is next allowed; equals now when one is allowed already. */
+  nextSlotAt: number;
+}
+
+export interface SandboxStateOptions {
+  clock?: Clock;
+  /** Send `Retry-After` on 429. Off by default because Veriff does not document the header. */
+  sendRetryAfter?: boolean;
+}
+
+/** Plain-JSON form of the state. It holds the sandbox integrations' shared secrets. */
+export interface SandboxSnapshot {
+  version: 1;
+  integrations: SandboxIntegration[];
+  sessions: SandboxSession[];
+  /** Per API key, the epoch ms of each DELETE that took a slot within the last 24 h. */
+  deleteLog: Record<string, number[]>;
+}
+
+export type RestoreResult = { ok: true } | { ok: false; reason: string };
+
+/** Decision statuses: the ones `GET /decision` reports and that set `decidedAt`. */
+export const DECISION_STATUSES: ReadonlySet<VeriffStatus> = new Set<VeriffStatus>([
+  'approved',
+  'declined',
+  'resubmission_requested',
+  'expired',
+  'abandoned',
+]);
+
+/** Statuses reached without the end user opening the flow, so without an attempt. */
+const NO_ATTEMPT_STATUSES: ReadonlySet<VeriffStatus> = new Set<VeriffStatus>(['created', 'expired']);
+
+/**
+ * In-memory state of the Veriff-compatible sandbox: integrations, sessions and the per-API-key
+ * DELETE rate limiter (5 per rolling hour, 10 per rolling 24 h) on an injected clock.
+ * Getters return copies; change state only through the methods.
+ */
+export class SandboxState {
+  readonly clock: Clock;
+  sendRetryAfter: boolean;
+  private readonly integrations = new Map<string, SandboxIntegration>();
+  private readonly sessions = new Map<string, SandboxSession>();
+  private readonly deleteLog = new Map<string, number[]>();
+
+  constructor(opts: SandboxStateOptions = {}) {
+    this.clock = opts.clock ?? systemClock;
+    this.sendRetryAfter = opts.sendRetryAfter ?? false;
+  }
+
+  /** Adds (or replaces) an integration. Replacing keeps its sessions and delete history. */
+  addIntegration(apiKey: string, sharedSecret: string, opts: { deleteEnabled?: boolean } = {}): SandboxIntegration {
+    if (!apiKey || !sharedSecret) {
+      throw new Error('An integration needs a non-empty API key and shared secret.');
+    }
+    const integration: SandboxIntegration = { apiKey, sharedSecret, deleteEnabled: opts.deleteEnabled ?? true };
+    this.integrations.set(apiKey, integration);
+    return { ...integration };
+  }
+
+  getIntegration(apiKey: string): SandboxIntegration | undefined {
+    const integration = this.integrations.get(apiKey);
+    return integration && { ...integration };
+  }
+
+  listIntegrations(): SandboxIntegration[] {
+    return [...this.integrations.values()].map((i) => ({ ...i }));
+  }
+
+  setDeleteEnabled(apiKey: string, enabled: boolean): void {
+    this.requireIntegration(apiKey).deleteEnabled = enabled;
+  }
+
+  /** Creates a session for a known integration. Throws on an unknown API key or a bad id/status. */
+  createSession(apiKey: string, seed: SessionSeed = {}): SandboxSession {
+    this.requireIntegration(apiKey);
+    const id = seed.id === undefined ? randomUUID() : normaliseSessionId(seed.id);
+    if (!id) {
+      throw new Error('A session id must be a UUID.');
+    }
+    if (this.sessions.has(id)) {
+      throw new Error('A session with this id exists already.');
+    }
+    const status = seed.status ?? 'created';
+    if (!isVeriffStatus(status)) {
+      throw new Error(`Unknown Veriff status: ${String(status)}`);
+    }
+    const now = this.clock.now();
+    const session: SandboxSession = {
+      id,
+      apiKey,
+      status: 'created',
+      inFlow: false,
+      vendorData: seed.vendorData ?? null,
+      endUserId: seed.endUserId ?? null,
+      sessionToken: randomBytes(24).toString('base64url'),
+      createdAt: now,
+      decidedAt: null,
+      attempts: [],
+    };
+    applyStatus(session, status, now);
+    session.inFlow = seed.inFlow ?? false;
+    this.sessions.set(id, session);
+    return cloneSession(session);
+  }
+
+  /** The session with this id (any case), whoever owns it. */
+  getSession(id: string): SandboxSession | undefined {
+    const session = this.findSession(id);
+    return session && cloneSession(session);
+  }
+
+  /** Sessions of one integration, or all, oldest first. */
+  listSessions(apiKey?: string): SandboxSession[] {
+    return [...this.sessions.values()]
+      .filter((s) => apiKey === undefined || s.apiKey === apiKey)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map(cloneSession);
+  }
+
+  /** Moves a session to a status, keeping attempts and the decision time consistent. */
+  setStatus(id: string, status: VeriffStatus): SandboxSession {
+    if (!isVeriffStatus(status)) {
+      throw new Error(`Unknown Veriff status: ${String(status)}`);
+    }
+    const session = this.requireSession(id);
+    applyStatus(session, status, this.clock.now());
+    return cloneSession(session);
+  }
+
+  setInFlow(id: string, inFlow: boolean): SandboxSession {
+    const session = this.requireSession(id);
+    session.inFlow = inFlow;
+    return cloneSession(session);
+  }
+
+  /** Removes a session; false when there was none. Does not touch the delete budget. */
+  deleteSession(id: string): boolean {
+    const session = this.findSession(id);
+    return session !== undefined && this.sessions.delete(session.id);
+  }
+
+  /** Takes a DELETE slot for the API key when both rolling windows allow it; a refusal takes none. */
+  tryTakeDeleteSlot(apiKey: string): DeleteSlotResult {
+    const budget = this.deleteBudget(apiKey);
+    const now = this.clock.now();
+    if (budget.nextSlotAt > now) {
+      return { ok: false, retryAt: budget.nextSlotAt };
+    }
+    const log = this.deleteLog.get(apiKey) ?? [];
+    log.push(now);
+    log.sort((a, b) => a - b); // a manual clock may have been set backwards
+    this.deleteLog.set(apiKey, log);
+    return { ok: true };
+  }
+
+  deleteBudget(apiKey: string): DeleteBudget {
+    const now = this.clock.now();
+    const day = this.pruneDeleteLog(apiKey, now);
+    const hour = day.filter((t) => t > now - HOUR_MS);
+    let nextSlotAt = now;
+    if (hour.length >= DELETE_LIMIT_PER_HOUR) {
+      nextSlotAt = Math.max(nextSlotAt, hour[hour.length - DELETE_LIMIT_PER_HOUR] + HOUR_MS);
+    }
+    if (day.length >= DELETE_LIMIT_PER_DAY) {
+      nextSlotAt = Math.max(nextSlotAt, day[day.length - DELETE_LIMIT_PER_DAY] + DAY_MS);
+    }
+    return { usedLastHour: hour.length, usedLastDay: day.length, nextSlotAt };
+  }
+
+  /** Forgets sessions and delete history; integrations and options stay. */
+  reset(): void {
+    this.sessions.clear();
+    this.deleteLog.clear();
+  }
+
+  snapshot(): SandboxSnapshot {
+    const now = this.clock.now();
+    const deleteLog: Record<string, number[]> = {};
+    for (const apiKey of this.deleteLog.keys()) {
+      const times = this.pruneDeleteLog(apiKey, now);
+      if (times.length > 0) {
+        deleteLog[apiKey] = [...times];
+      }
+    }
+    return {
+      version: 1,
+      integrations: this.listIntegrations(),
+      sessions: this.listSessions(),
+      deleteLog,
+    };
+  }
+
+  /** Replaces the whole state with a snapshot (e.g. read from disk). Leaves the state untouched when the data is invalid. */
+  restore(data: unknown): RestoreResult {
+    const parsed = parseSnapshot(data);
+    if (typeof parsed === 'string') {
+      return { ok: false, reason: parsed };
+    }
+    this.integrations.clear();
+    this.sessions.clear();
+    this.deleteLog.clear();
+    for (const integration of parsed.integrations) {
+      this.integrations.set(integration.apiKey, integration);
+    }
+    for (const session of parsed.sessions) {
+      this.sessions.set(session.id, session);
+    }
+    for (const [apiKey, times] of Object.entries(parsed.deleteLog)) {
+      this.deleteLog.set(apiKey, [...times].sort((a, b) => a - b));
+    }
+    return { ok: true };
+  }
+
+  private pruneDeleteLog(apiKey: string, now: number): number[] {
+    const kept = (this.deleteLog.get(apiKey) ?? []).filter((t) => t > now - DAY_MS);
+    if (kept.length > 0) {
+      this.deleteLog.set(apiKey, kept);
+    } else {
+      this.deleteLog.delete(apiKey);
+    }
+    return kept;
+  }
+
+  private findSession(id: string): SandboxSession | undefined {
+    const normalised = normaliseSessionId(id);
+    return normalised === undefined ? undefined : this.sessions.get(normalised);
+  }
+
+  private requireSession(id: string): SandboxSession {
+    const session = this.findSession(id);
+    if (!session) {
+      throw new Error('No sandbox session with this id.');
+    }
+    return session;
+  }
+
+  private requireIntegration(apiKey: string): SandboxIntegration {
+    const integration = this.integrations.get(apiKey);
+    if (!integration) {
+      throw new Error('No sandbox integration with this API key.');
+    }
+    return integration;
+  }
+}
+
+function applyStatus(session: SandboxSession, status: VeriffStatus, now: number): void {
+  const previous = session.status;
+  session.status = status;
+  session.decidedAt = DECISION_STATUSES.has(status) ? (previous === status && session.decidedAt !== null ? session.decidedAt : now) : null;
+  if (NO_ATTEMPT_STATUSES.has(status) && session.attempts.length === 0) {
+    return;
+  }
+  const last = session.attempts[session.attempts.length - 1];
+  // A resubmission request closes the attempt; the end user's next step opens a new one.
+  const opensAttempt = !last || (last.status === 'resubmission_requested' && status !== 'resubmission_requested');
+  if (opensAttempt) {
+    session.attempts.push({ id: randomUUID(), status, createdAt: now });
+  } else {
+    last.status = status;
+  }
+}
+
+function cloneSession(session: SandboxSession): SandboxSession {
+  return { ...session, attempts: session.attempts.map((a) => ({ ...a })) };
+}
+
+function parseSnapshot(data: unknown): SandboxSnapshot | string {
+  if (!isRecord(data) || data.version !== 1) {
+    return 'not a version 1 sandbox snapshot';
+  }
+  const { integrations, sessions, deleteLog } = data;
+  if (!Array.isArray(integrations) || !Array.isArray(sessions) || !isRecord(deleteLog)) {
+    return 'integrations, sessions or deleteLog missing';
+  }
+  const outIntegrations: SandboxIntegration[] = [];
+  for (const i of integrations) {
+    if (!isRecord(i) || !isNonEmptyString(i.apiKey) || !isNonEmptyString(i.sharedSecret) || typeof i.deleteEnabled !== 'boolean') {
+      return 'an integration is malformed';
+    }
+    outIntegrations.push({ apiKey: i.apiKey, sharedSecret: i.sharedSecret, deleteEnabled: i.deleteEnabled });
+  }
+  const apiKeys = new Set(outIntegrations.map((i) => i.apiKey));
+  const outSessions: SandboxSession[] = [];
+  const ids = new Set<string>();
+  for (const s of sessions) {
+    const session = parseSession(s);
+    if (!session) {
+      return 'a session is malformed';
+    }
+    if (!apiKeys.has(session.apiKey)) {
+      return 'a session belongs to no integration';
+    }
+    if (ids.has(session.id)) {
+      return 'a session id appears twice';
+    }
+    ids.add(session.id);
+    outSessions.push(session);
+  }
+  const outLog: Record<string, number[]> = {};
+  for (const [apiKey, times] of Object.entries(deleteLog)) {
+    if (!Array.isArray(times) || !times.every(isFiniteNumber)) {
+      return 'the delete log is malformed';
+    }
+    outLog[apiKey] = [...times];
+  }
+  return { version: 1, integrations: outIntegrations, sessions: outSessions, deleteLog: outLog };
+}
+
+function parseSession(s: unknown): SandboxSession | undefined {
+  if (!isRecord(s) || typeof s.id !== 'string' || !isNonEmptyString(s.apiKey) || !isVeriffStatus(s.status)) {
+    return undefined;
+  }
+  const id = normaliseSessionId(s.id);
+  const attempts = Array.isArray(s.attempts) ? s.attempts.map(parseAttempt) : undefined;
+  if (
+    !id ||
+    typeof s.inFlow !== 'boolean' ||
+    !isStringOrNull(s.vendorData) ||
+    !isStringOrNull(s.endUserId) ||
+    !isNonEmptyString(s.sessionToken) ||
+    !isFiniteNumber(s.createdAt) ||
+    !(s.decidedAt === null || isFiniteNumber(s.decidedAt)) ||
+    !attempts ||
+    attempts.some((a) => a === undefined)
+  ) {
+    return undefined;
+  }
+  return {
+    id,
+    apiKey: s.apiKey,
+    status: s.status,
+    inFlow: s.inFlow,
+    vendorData: s.vendorData,
+    endUserId: s.endUserId,
+    sessionToken: s.sessionToken,
+    createdAt: s.createdAt,
+    decidedAt: s.decidedAt,
+    attempts: attempts as SandboxAttempt[],
+  };
+}
+
+function parseAttempt(a: unknown): SandboxAttempt | undefined {
+  if (!isRecord(a) || typeof a.id !== 'string' || !isVeriffStatus(a.status) || !isFiniteNumber(a.createdAt)) {
+    return undefined;
+  }
+  return { id: a.id, status: a.status, createdAt: a.createdAt };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function isStringOrNull(value: unknown): value is string | null {
+  return value === null || typeof value === 'string';
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
