@@ -1,23 +1,79 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './vscode/commands/registerCommands';
+import { systemClock } from './core/clock';
+import { CredentialStore } from './vscode/credentials';
 import { VeriffLog } from './vscode/log';
 import type { Services } from './vscode/services';
+import { SessionRepository } from './vscode/sessionRepository';
+import { vscodeUserInput } from './vscode/userInput';
+import { VeriffAccess } from './vscode/veriffAccess';
+import { AutoRefresher } from './vscode/commands/refreshSessions';
+import { registerSessionsView } from './vscode/sessionTree';
+import { LocalSandbox } from './vscode/sandbox/localSandbox';
+import { runDemo } from './vscode/sandbox/demo';
+import { guard } from './vscode/failures';
+import { buildSessionsApi, type SessionsApi } from './vscode/api';
+import { trackSessionCountContext } from './vscode/contextKeys';
+import { TerminalOutputRecorder } from './vscode/terminalOutput';
+import { TrackingFileWatcher } from './vscode/trackingFileWatcher';
+import { BudgetService } from './vscode/budget/budgetService';
+import { BudgetStatusBar } from './vscode/budgetStatusBar';
+import { isUndiciLoaded } from './core/http/dispatcher';
 
-export interface VeriffTestSessionsApi {
+export interface VeriffTestSessionsApi extends SessionsApi {
   readonly version: 1;
+  /** Only in extension tests (or with VERIFF_TEST_HOOKS=1): the composed parts, for assertions. */
+  readonly testing?: {
+    readonly services: Services;
+    /** How long `activate` took (the number in the "activated … in X ms" log line). */
+    readonly activationMs: number;
+    /** Whether undici (dist/undici.js) has been loaded in this extension host. */
+    isUndiciLoaded(): boolean;
+  };
 }
 
 export function activate(context: vscode.ExtensionContext): VeriffTestSessionsApi {
+  const started = performance.now();
   const log = new VeriffLog();
-  const services: Services = { context, log };
-  context.subscriptions.push(log, ...registerCommands(services));
-  const tree = vscode.window.createTreeView('veriff.sessions', {
-    treeDataProvider: { getChildren: () => [], getTreeItem: (e: vscode.TreeItem) => e },
-    canSelectMany: true,
-  });
-  context.subscriptions.push(tree);
-  log.info(`Veriff Test Sessions ${context.extension.packageJSON.version} activated on VS Code ${vscode.version}`);
-  return { version: 1 };
+  const credentials = new CredentialStore(context);
+  const access = new VeriffAccess(credentials, log);
+  const sessions = new SessionRepository(context, log);
+  const terminalOutput = new TerminalOutputRecorder((m) => log.warn(m));
+  const sandbox = new LocalSandbox(context, log, credentials);
+  const services: Services = { context, log, credentials, access, sessions, clock: systemClock, ui: vscodeUserInput, terminalOutput, sandbox };
+  context.subscriptions.push(log, credentials, access, sessions, terminalOutput, sandbox, ...registerCommands(services));
+  const trackingFiles = new TrackingFileWatcher(services);
+  const [sessionsApi, sessionsApiDisposable] = buildSessionsApi(services);
+  context.subscriptions.push(trackingFiles, sessionsApiDisposable, trackSessionCountContext(services));
+  trackingFiles.start();
+
+  // The delete budget and queue (shared by all windows) and their status-bar item.
+  const budget = new BudgetService(services);
+  services.budgetService = budget;
+  services.budget = budget;
+  services.deleteQueue = budget;
+  const budgetStatusBar = new BudgetStatusBar(services, budget);
+  services.budgetStatusBar = budgetStatusBar;
+  context.subscriptions.push(budget, budgetStatusBar, budget.onDidChange(() => services.sessionTree?.invalidate()));
+
+  const autoRefresh = new AutoRefresher(services);
+  context.subscriptions.push(autoRefresh, ...registerSessionsView(services, { autoRefresh }));
+
+  const updateContext = () => {
+    void vscode.commands.executeCommand('setContext', 'veriff.hasCredentials', credentials.list().length > 0);
+  };
+  updateContext();
+  context.subscriptions.push(credentials.onDidChange(updateContext));
+
+  const activationMs = performance.now() - started;
+  log.info(`Veriff Test Sessions ${context.extension.packageJSON.version} activated on VS Code ${vscode.version} in ${activationMs.toFixed(1)} ms`);
+  if (process.env.VERIFF_DEMO === '1') {
+    void guard(services, 'Demo', () => runDemo(services));
+  } else {
+    void sandbox.resume(); // after a reload, when it was running and not stopped by the user
+  }
+  const testHooks = context.extensionMode === vscode.ExtensionMode.Test || process.env.VERIFF_TEST_HOOKS === '1';
+  return { version: 1, ...sessionsApi, ...(testHooks ? { testing: { services, activationMs, isUndiciLoaded } } : {}) };
 }
 
 export function deactivate(): void {

@@ -13,6 +13,7 @@ const CHROMIUM_ARGS = [
 
 /** @param {{ profileDir?: string, viewport?: {width:number,height:number} }} [opts] */
 async function launchBrowser(opts = {}) {
+  const ownProfile = !opts.profileDir;
   const profileDir = opts.profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'veriff-chromium-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath,
@@ -20,7 +21,11 @@ async function launchBrowser(opts = {}) {
     args: CHROMIUM_ARGS,
     viewport: opts.viewport ?? { width: 1400, height: 900 },
   });
-  return { context, profileDir, close: () => context.close().catch(() => undefined) };
+  const close = async () => {
+    await context.close().catch(() => undefined);
+    if (ownProfile) fs.rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 });
+  };
+  return { context, profileDir, close };
 }
 
 module.exports = { CHROMIUM_ARGS, launchBrowser };

@@ -53,7 +53,7 @@ async function waitForHealth(url, child, timeoutMs) {
 }
 
 /**
- * @param {{ userDataDir?: string, settings?: object, env?: NodeJS.ProcessEnv, extraArgs?: string[], logFile?: string }} [opts]
+ * @param {{ port?: number, userDataDir?: string, settings?: object, env?: NodeJS.ProcessEnv, extraArgs?: string[], logFile?: string }} [opts]
  */
 async function startCodeServer(opts = {}) {
   if (!fs.existsSync(codeServerEntry)) {
@@ -68,7 +68,7 @@ async function startCodeServer(opts = {}) {
   if (!fs.existsSync(settingsFile) || opts.settings) {
     fs.writeFileSync(settingsFile, JSON.stringify({ ...QUIET_SETTINGS, ...(opts.settings ?? {}) }, null, 2));
   }
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const logFile = opts.logFile ?? path.join(root, 'code-server.log');
   const out = fs.openSync(logFile, 'a');
@@ -119,12 +119,17 @@ async function startCodeServer(opts = {}) {
     await exited;
     clearTimeout(timer);
     try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group gone */ }
+    if (!process.env.VERIFF_KEEP_TEMP) {
+      // The throwaway home/user-data (and its log) go with the server; set VERIFF_KEEP_TEMP=1 to keep them.
+      fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+    }
   };
   try {
     await waitForHealth(url, child, 30000);
   } catch (err) {
+    const logTail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-4000) : '';
     await stop();
-    err.message += `\n--- code-server log (${logFile}) ---\n${fs.readFileSync(logFile, 'utf8').slice(-4000)}`;
+    err.message += `\n--- code-server log ---\n${logTail}`;
     throw err;
   }
   return { url, port, root, userDataDir, logFile, pid: child.pid, stop };

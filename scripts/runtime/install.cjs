@@ -36,8 +36,11 @@ function ensureRuntime({ quiet = false } = {}) {
     run(npm, [...npmArgs, '--prefix', nodeDir, `node@${NODE_MAJOR}`]);
   }
   console.log(`[runtime] installing code-server ${CODE_SERVER_VERSION} (native modules built against Node ${NODE_MAJOR} headers; about 2-3 minutes)`);
+  // Under `npm run`, the outer npm's npm_* variables (npm_config_user_agent names Node 20) would
+  // reach code-server's postinstall, which checks the Node version from them: drop them.
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
   const env = {
-    ...process.env,
+    ...cleanEnv,
     PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH}`,
     npm_config_nodedir: nodePackageDir,
   };

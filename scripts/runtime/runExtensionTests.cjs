@@ -61,7 +61,7 @@ async function main() {
     let timer;
     const timeout = new Promise((resolve) => {
       timer = setTimeout(() => {
-        process.stderr.write(`[launcher] tests did not finish within ${timeoutMs} ms; see ${server.logFile}\n`);
+        process.stderr.write(`[launcher] tests did not finish within ${timeoutMs} ms; rerun with VERIFF_KEEP_TEMP=1 to keep ${server.logFile}\n`);
         resolve(124);
       }, timeoutMs);
     });

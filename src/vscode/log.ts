@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 export class VeriffLog implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
   private readonly secrets = new Set<string>();
+  /** The latest lines as written (already redacted), for the "recently deleted" history and tests. */
+  private readonly recentLines: string[] = [];
 
   constructor() {
     this.channel = vscode.window.createOutputChannel('Veriff', { log: true });
@@ -28,17 +30,29 @@ export class VeriffLog implements vscode.Disposable {
     return out.replace(/\b[0-9a-f]{64}\b/gi, '<signature>');
   }
 
+  private keep(level: string, line: string): string {
+    this.recentLines.push(`[${level}] ${line}`);
+    if (this.recentLines.length > 2000) {
+      this.recentLines.splice(0, this.recentLines.length - 2000);
+    }
+    return line;
+  }
+
+  recent(): readonly string[] {
+    return this.recentLines;
+  }
+
   info(message: string): void {
-    this.channel.info(this.redact(message));
+    this.channel.info(this.keep('info', this.redact(message)));
   }
   warn(message: string): void {
-    this.channel.warn(this.redact(message));
+    this.channel.warn(this.keep('warning', this.redact(message)));
   }
   error(message: string): void {
-    this.channel.error(this.redact(message));
+    this.channel.error(this.keep('error', this.redact(message)));
   }
   debug(message: string): void {
-    this.channel.debug(this.redact(message));
+    this.channel.debug(this.keep('debug', this.redact(message)));
   }
   show(): void {
     this.channel.show(true);

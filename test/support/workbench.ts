@@ -1,5 +1,6 @@
 // UI-test harness: a real VS Code workbench (code-server) with the extension under development,
 // driven through Debian's Chromium by playwright-core. Everything it starts is stopped in close().
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,9 +19,10 @@ interface CodeServer {
 /* eslint-disable @typescript-eslint/no-require-imports */
 const runtime = {
   codeServer: require(path.join(repoRoot, 'scripts', 'runtime', 'codeServer.cjs')) as {
-    startCodeServer(opts?: { env?: NodeJS.ProcessEnv; settings?: object }): Promise<CodeServer>;
+    startCodeServer(opts?: { env?: NodeJS.ProcessEnv; settings?: object; userDataDir?: string }): Promise<CodeServer>;
     workbenchUrl(server: CodeServer, o: { folder?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;
   },
+  paths: require(path.join(repoRoot, 'scripts', 'runtime', 'paths.cjs')) as { nodeBinary: string; codeServerEntry: string },
   browser: require(path.join(repoRoot, 'scripts', 'runtime', 'browser.cjs')) as {
     launchBrowser(opts?: { viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; close(): Promise<void> }>;
   },
@@ -40,6 +42,43 @@ export interface OpenOptions {
   files?: Record<string, string>;
   /** Load the extension under development (default true). */
   withExtension?: boolean;
+  /**
+   * The server's user-data dir (its extensions dir is `<userDataDir>/extensions`, see
+   * installVsix); the caller owns and removes it. Default: a throwaway one.
+   */
+  userDataDir?: string;
+}
+
+/**
+ * Installs a .vsix the way a user would (`code-server --install-extension`, which installs and
+ * exits) into `<userDataDir>/extensions`, with the runtime's Node 24. Returns the CLI's output.
+ */
+export function installVsix(vsixPath: string, userDataDir: string): string {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'veriff-install-home-'));
+  try {
+    const r = spawnSync(
+      runtime.paths.nodeBinary,
+      [runtime.paths.codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', path.join(userDataDir, 'extensions'), '--install-extension', vsixPath],
+      {
+        encoding: 'utf8',
+        timeout: 120000,
+        env: {
+          ...process.env,
+          HOME: home,
+          XDG_CONFIG_HOME: path.join(home, '.config'),
+          XDG_DATA_HOME: path.join(home, '.local', 'share'),
+          EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item' }),
+        },
+      },
+    );
+    const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+    if (r.status !== 0) {
+      throw new Error(`code-server --install-extension exited with ${r.status ?? r.signal}:\n${output}`);
+    }
+    return output;
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 }
 
 export async function openWorkbench(opts: OpenOptions = {}): Promise<Workbench> {
@@ -48,7 +87,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<Workbench> 
     fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
     fs.writeFileSync(path.join(workspace, name), content);
   }
-  const server = await runtime.codeServer.startCodeServer({ env: { ...process.env, ...opts.env }, settings: opts.settings });
+  const server = await runtime.codeServer.startCodeServer({ env: { ...process.env, ...opts.env }, settings: opts.settings, userDataDir: opts.userDataDir });
   let browser: { context: BrowserContext; close(): Promise<void> } | undefined;
   const close = async () => {
     await browser?.close();
@@ -78,7 +117,8 @@ export async function openVeriffSidebar(page: Page): Promise<Locator> {
   await item.waitFor({ timeout: 30000 });
   const container = page.locator('.sidebar .composite.title', { hasText: /veriff/i });
   if (!(await container.isVisible())) {
-    await item.click();
+    // The badge (deletable count) sits on the icon; a user's click on it opens the container too.
+    await item.click({ force: true });
   }
   await container.first().waitFor({ timeout: 30000 });
   return page.locator('.sidebar');

@@ -1,0 +1,482 @@
+import * as vscode from 'vscode';
+import { parseTypedIds } from '../../core/idExtraction';
+import {
+  type DeleteCandidate,
+  type DeleteResult,
+  type NotSentReason,
+  classifyDeleteOutcome,
+  continueAfter,
+  failureCode,
+  needsStatusCheck,
+  planDelete,
+} from '../../core/deletePlan';
+import type { SessionStatus } from '../../core/status';
+import { isDeletableStatus } from '../../core/status';
+import { apiKeyFingerprint, type Integration } from '../credentials';
+import { unlimitedDeleteGate, type DeleteGate, type DeleteGateTarget } from '../deleteGate';
+import { describeFailure, guard, showFailure } from '../failures';
+import type { Services } from '../services';
+import { byIntegration, resolveSessionArgs, type SessionRef } from '../sessionArgs';
+import { ageText, shortId, statusCodicon, statusText } from '../sessionTree';
+import { settings } from '../settings';
+import type { Connection } from '../veriffAccess';
+import { fetchStatuses, withSessionsProgress } from './refreshSessions';
+
+type Failure = Exclude<DeleteResult, { kind: 'deleted' }>['outcome'];
+
+/** What one "Delete Session" did, per session id. */
+export interface DeleteSummary {
+  deleted: string[];
+  /** 404: already gone; no longer tracked. */
+  alreadyGone: string[];
+  /** 1305 / 1306: Veriff refused; the status was updated. */
+  refused: string[];
+  /** Sent and failed (401/403, 429, network, timeout, 5xx, malformed): kept, error on the row. */
+  failed: string[];
+  /** Not sent, and why. */
+  notSent: Array<{ id: string; reason: NotSentReason }>;
+  /** Ignored: another "Delete Session" is busy with them (double click). */
+  ignored: string[];
+  /** The user declined the confirmation (nothing was sent). */
+  declined: boolean;
+}
+
+interface Candidate extends DeleteCandidate {
+  status: SessionStatus;
+  statusFetchedAt?: number;
+  tracked: boolean;
+  /** The status GET's failure, when the check failed. */
+  checkFailure?: Failure;
+}
+
+interface SentResult {
+  id: string;
+  result: DeleteResult;
+}
+
+/** Sessions a "Delete Session" is busy with, as `integrationId/id`: a second invocation skips them. */
+const inFlight = new Set<string>();
+
+/** Whether a delete of this session is running now (for other deleting commands). */
+export function isDeleteInFlight(integrationId: string, id: string): boolean {
+  return inFlight.has(`${integrationId}/${id}`);
+}
+
+function emptySummary(): DeleteSummary {
+  return { deleted: [], alreadyGone: [], refused: [], failed: [], notSent: [], ignored: [], declined: false };
+}
+
+/**
+ * "Veriff: Delete Session": the clicked row, the multi-selection, given id(s), or (bare) a quick
+ * pick of tracked sessions that also takes a pasted id. It never spends a delete blind: a stale
+ * or unknown status is fetched first, hopeless sessions are not sent, the cost is confirmed, and
+ * each DELETE is sent once, one after another, never retried.
+ */
+export async function deleteSession(services: Services, arg?: unknown, selected?: unknown): Promise<DeleteSummary | undefined> {
+  // Claim synchronously (before any await) so a double click's second invocation sees the claim.
+  const args = resolveSessionArgs(services, arg, selected);
+  const claims: SessionRef[] = [];
+  const summary = emptySummary();
+  const take = (refs: readonly SessionRef[]): SessionRef[] => {
+    const { mine, ignored } = claim(refs);
+    claims.push(...mine);
+    summary.ignored.push(...ignored.map((r) => r.id));
+    if (ignored.length > 0) {
+      services.log.info(`Delete ignored for ${ignored.map((r) => r.id).join(', ')}: already being deleted`);
+    }
+    return mine;
+  };
+  const given = args.given ? take(args.refs) : [];
+  return guard(services, vscode.l10n.t('Deleting sessions'), async () => {
+    try {
+      if (args.noIntegration) {
+        await showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
+        return undefined;
+      }
+      if (args.given && args.refs.length === 0) {
+        await services.ui.showErrorMessage(vscode.l10n.t('Nothing was deleted: not a session id (UUID): {0}', args.invalid.join(', ')));
+        return undefined;
+      }
+      if (args.invalid.length > 0) {
+        void services.ui.showWarningMessage(vscode.l10n.t('Not session ids, ignored: {0}', args.invalid.join(', ')));
+      }
+      let refs = given;
+      if (!args.given) {
+        const picked = await pickSessions(services);
+        if (!picked) {
+          return undefined;
+        }
+        refs = take(picked);
+      }
+      for (const [integrationId, ids] of byIntegration(refs)) {
+        const integration = services.credentials.list().find((i) => i.id === integrationId);
+        await deleteInIntegration(services, integration, ids, summary);
+        if (summary.declined) {
+          break;
+        }
+      }
+      return summary;
+    } finally {
+      release(claims);
+    }
+  });
+}
+
+function claim(refs: readonly SessionRef[]): { mine: SessionRef[]; ignored: SessionRef[] } {
+  const mine: SessionRef[] = [];
+  const ignored: SessionRef[] = [];
+  for (const ref of refs) {
+    const key = `${ref.integrationId}/${ref.id}`;
+    if (inFlight.has(key)) {
+      ignored.push(ref);
+    } else {
+      inFlight.add(key);
+      mine.push(ref);
+    }
+  }
+  return { mine, ignored };
+}
+
+function release(refs: readonly SessionRef[]): void {
+  for (const ref of refs) {
+    inFlight.delete(`${ref.integrationId}/${ref.id}`);
+  }
+}
+
+interface PickItem extends vscode.QuickPickItem {
+  ref: SessionRef;
+}
+
+/** The palette's multi-select pick: deletable sessions first, then the rest; a typed/pasted id that is not tracked becomes an item. */
+async function pickSessions(services: Services): Promise<SessionRef[] | undefined> {
+  const active = services.credentials.active();
+  if (!active) {
+    await showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
+    return undefined;
+  }
+  const now = services.clock.now();
+  const store = services.sessions.store;
+  const sessions = store.list(active.id).reverse(); // newest first
+  const ordered = [...sessions.filter((s) => isDeletableStatus(s.status)), ...sessions.filter((s) => !isDeletableStatus(s.status))];
+  const items: PickItem[] = ordered.map((s) => ({
+    label: `$(${statusCodicon(s.status)}) ${s.id}`,
+    description: `${statusText(s.status)} · ${ageText(s.addedAt, now)}`,
+    detail: s.label,
+    ref: { integrationId: active.id, id: s.id },
+  }));
+  const picked = await services.ui.showQuickPickWithTyped(items, {
+    title: vscode.l10n.t('Veriff: Delete Session ({0})', active.name),
+    placeHolder:
+      items.length > 0
+        ? vscode.l10n.t('Check the sessions to delete, or paste a session id')
+        : vscode.l10n.t('No tracked sessions: paste the id of a session to delete'),
+    matchOnDescription: true,
+    matchOnDetail: true,
+    itemsForValue: (value) =>
+      parseTypedIds(value)
+        .ids.filter((id) => !store.has(active.id, id))
+        .map((id) => ({ label: `$(add) ${id}`, description: vscode.l10n.t('not tracked: delete by id'), ref: { integrationId: active.id, id } })),
+  });
+  if (!picked || picked.length === 0) {
+    return undefined;
+  }
+  return picked.map((p) => p.ref);
+}
+
+async function deleteInIntegration(services: Services, integration: Integration | undefined, ids: string[], summary: DeleteSummary): Promise<void> {
+  const store = services.sessions.store;
+  const connection = await services.access.connect(integration);
+  if (!connection || !integration) {
+    await showFailure(services, vscode.l10n.t('Nothing was deleted: the integration of these sessions has no API credentials.'), { credentialsFix: true });
+    summary.notSent.push(...ids.map((id) => ({ id, reason: 'statusUnavailable' as const })));
+    return;
+  }
+  const candidates: Candidate[] = ids.map((id) => {
+    const tracked = store.get(integration.id, id);
+    return {
+      id,
+      status: tracked?.status ?? 'unknown',
+      ...(tracked?.statusFetchedAt !== undefined ? { statusFetchedAt: tracked.statusFetchedAt } : {}),
+      tracked: tracked !== undefined,
+    };
+  });
+
+  // 1. Know the state: one status fetch (no budget) for every unknown or stale one.
+  const toCheck = candidates.filter((c) => needsStatusCheck(c, services.clock.now()));
+  if (toCheck.length > 0) {
+    const { statuses } = await withSessionsProgress('', false, () => fetchStatuses(services, connection, toCheck.map((c) => c.id)));
+    for (const c of toCheck) {
+      const got = statuses.get(c.id);
+      if (got && 'status' in got) {
+        c.status = got.status;
+        c.statusFetchedAt = got.fetchedAt;
+      } else if (got) {
+        c.checkFailure = got;
+      }
+    }
+  }
+
+  // 2. Decide, within what the budget allows now.
+  const gate = services.budget ?? unlimitedDeleteGate;
+  const target: DeleteGateTarget = { integration, key: apiKeyFingerprint(connection.secrets.apiKey) };
+  const now = services.clock.now();
+  const unlimited = planDelete(candidates, { now });
+  const allowance = unlimited.send.length > 0 ? await gate.allow(target, unlimited.send.length) : { available: 0 };
+  const plan = planDelete(candidates, { now, available: allowance.available });
+  const notSent: NotSentReason[] = [];
+  for (const { candidate, reason } of plan.notSent) {
+    notSent.push(reason);
+    summary.notSent.push({ id: candidate.id, reason });
+    if (reason === 'gone' && candidate.tracked) {
+      store.remove(integration.id, [candidate.id]);
+      services.log.info(`[${integration.name}] Session ${candidate.id} is gone at Veriff (404): no longer tracked, no delete spent`);
+    }
+  }
+  if (plan.send.length === 0) {
+    await reportNothingSent(services, integration, plan.notSent, candidates, allowance.blockedText);
+    return;
+  }
+
+  // 3. Confirm the cost.
+  if (settings.confirmBeforeDelete()) {
+    const n = plan.send.length;
+    const question = n === 1 ? vscode.l10n.t('Delete session {0}?', shortId(plan.send[0].id)) : vscode.l10n.t('Delete {0} sessions?', n);
+    const cost =
+      allowance.costText ??
+      (n === 1
+        ? vscode.l10n.t("This uses 1 of Veriff's delete budget (5 per hour, 10 per 24 hours).")
+        : vscode.l10n.t("This uses {0} of Veriff's delete budget (5 per hour, 10 per 24 hours).", n));
+    const details = [cost, vscode.l10n.t('Integration: {0}', integration.name)];
+    if (plan.notSent.length > 0) {
+      details.push(vscode.l10n.t('Not sent: {0}', describeNotSent(plan.notSent.map((x) => x.reason))));
+    }
+    if (allowance.blockedText) {
+      details.push(allowance.blockedText);
+    }
+    const deleteButton = vscode.l10n.t('Delete');
+    if ((await services.ui.confirm(question, details.join('\n'), deleteButton)) !== deleteButton) {
+      summary.declined = true;
+      services.log.info(`[${integration.name}] Delete of ${n} session(s) declined at the confirmation; nothing sent`);
+      return;
+    }
+  }
+
+  // 4. Send, one at a time; stop at the first answer that makes the rest hopeless.
+  const sent: SentResult[] = [];
+  const queue = [...plan.send];
+  const title = vscode.l10n.t('Deleting {0} Veriff sessions', queue.length);
+  await withSessionsProgress(title, queue.length > 1, async (signal, report) => {
+    while (queue.length > 0) {
+      if (signal?.aborted) {
+        for (const c of queue.splice(0)) {
+          notSent.push('cancelled');
+          summary.notSent.push({ id: c.id, reason: 'cancelled' });
+        }
+        break;
+      }
+      const candidate = queue.shift()!;
+      report(`${sent.length + 1}/${plan.send.length}`);
+      gate.spent(target);
+      const outcome = await connection.client.deleteSession(candidate.id);
+      const result = classifyDeleteOutcome(outcome);
+      sent.push({ id: candidate.id, result });
+      apply(services, gate, connection, target, candidate, result, summary);
+      if (!continueAfter(result)) {
+        for (const c of queue.splice(0)) {
+          notSent.push('stopped');
+          summary.notSent.push({ id: c.id, reason: 'stopped' });
+        }
+      }
+    }
+  });
+  await reportSent(services, integration, sent, notSent);
+}
+
+function apply(
+  services: Services,
+  gate: DeleteGate,
+  connection: Connection,
+  target: DeleteGateTarget,
+  candidate: Candidate,
+  result: DeleteResult,
+  summary: DeleteSummary,
+): void {
+  const store = services.sessions.store;
+  const integration = connection.integration;
+  const id = candidate.id;
+  if (result.kind !== 'rateLimited') {
+    services.budget?.answered?.(target);
+  }
+  switch (result.kind) {
+    case 'deleted':
+      summary.deleted.push(id);
+      store.remove(integration.id, [id]);
+      services.log.info(`[${integration.name}] Recently deleted: session ${id}${candidate.tracked ? '' : ' (not tracked)'}`);
+      return;
+    case 'alreadyGone':
+      summary.alreadyGone.push(id);
+      store.remove(integration.id, [id]);
+      services.log.info(`[${integration.name}] Session ${id} was already gone (404): no longer tracked`);
+      return;
+    case 'refused':
+      summary.refused.push(id);
+      store.updateStatus(integration.id, id, result.status, services.clock.now());
+      store.setError(integration.id, id, { message: describeFailure(result.outcome).text, code: result.code });
+      services.log.warn(`[${integration.name}] Veriff refused to delete session ${id} (code ${result.code}): status now ${result.status}`);
+      return;
+    case 'rateLimited':
+      gate.rateLimited(target, result.retryAfterMs);
+      break;
+    case 'credentials':
+    case 'failed':
+      break;
+  }
+  summary.failed.push(id);
+  store.setError(integration.id, id, { message: describeFailure(result.outcome).text, code: failureCode(result.outcome) });
+  services.log.warn(`[${integration.name}] Delete of session ${id} failed (${result.kind}); it stays tracked`);
+}
+
+function describeNotSent(reasons: readonly NotSentReason[]): string {
+  const counts = new Map<NotSentReason, number>();
+  for (const r of reasons) {
+    counts.set(r, (counts.get(r) ?? 0) + 1);
+  }
+  const parts: string[] = [];
+  for (const [reason, n] of counts) {
+    switch (reason) {
+      case 'processing':
+        parts.push(vscode.l10n.t('{0} still being processed by Veriff (submitted or in review)', n));
+        break;
+      case 'gone':
+        parts.push(vscode.l10n.t('{0} already gone at Veriff (no longer tracked)', n));
+        break;
+      case 'statusUnavailable':
+        parts.push(vscode.l10n.t('{0} whose status could not be checked', n));
+        break;
+      case 'inFlight':
+        parts.push(vscode.l10n.t('{0} already being deleted', n));
+        break;
+      case 'budget':
+        parts.push(vscode.l10n.t('{0} over the delete budget for now', n));
+        break;
+      case 'stopped':
+        parts.push(vscode.l10n.t('{0} stopped after an earlier failure', n));
+        break;
+      case 'cancelled':
+        parts.push(vscode.l10n.t('{0} cancelled', n));
+        break;
+    }
+  }
+  return parts.join('; ');
+}
+
+async function reportNothingSent(
+  services: Services,
+  integration: Integration,
+  notSent: Array<{ candidate: Candidate; reason: NotSentReason }>,
+  candidates: Candidate[],
+  blockedText: string | undefined,
+): Promise<void> {
+  services.log.info(`[${integration.name}] No DELETE sent: ${notSent.map((x) => `${x.candidate.id} ${x.reason}`).join(', ')}`);
+  const checkFailure = candidates.find((c) => c.checkFailure)?.checkFailure;
+  if (notSent.length === 1) {
+    const { candidate, reason } = notSent[0];
+    const sid = shortId(candidate.id);
+    switch (reason) {
+      case 'processing':
+        await services.ui.showWarningMessage(
+          vscode.l10n.t(
+            'Session {0} was not deleted: Veriff is still processing it ({1}) and would refuse. No delete was spent; try again after the decision.',
+            sid,
+            statusText(candidate.status),
+          ),
+        );
+        return;
+      case 'gone':
+        await services.ui.showInformationMessage(
+          vscode.l10n.t('Session {0} is already gone at Veriff (deleted, or it never existed). No delete was spent; it is no longer tracked.', sid),
+        );
+        return;
+      case 'budget':
+        await services.ui.showWarningMessage(
+          vscode.l10n.t('Session {0} was not deleted: the delete budget allows no more deletes now. {1}', sid, blockedText ?? ''),
+        );
+        return;
+      default:
+        break;
+    }
+  }
+  if (checkFailure) {
+    const failure = describeFailure(checkFailure);
+    await showFailure(
+      services,
+      vscode.l10n.t('Nothing was deleted: {0}. No delete was spent. {1}', describeNotSent(notSent.map((x) => x.reason)), failure.text),
+      { credentialsFix: failure.credentialsFix },
+    );
+    return;
+  }
+  const text = vscode.l10n.t('Nothing was deleted: {0}. No delete was spent.', describeNotSent(notSent.map((x) => x.reason)));
+  await services.ui.showWarningMessage(blockedText ? `${text} ${blockedText}` : text);
+}
+
+async function reportSent(services: Services, integration: Integration, sent: SentResult[], notSent: readonly NotSentReason[]): Promise<void> {
+  const failures: Array<{ id: string; outcome: Failure; credentials: boolean }> = [];
+  for (const s of sent) {
+    if (s.result.kind === 'credentials' || s.result.kind === 'rateLimited' || s.result.kind === 'failed') {
+      failures.push({ id: s.id, outcome: s.result.outcome, credentials: s.result.kind === 'credentials' });
+    }
+  }
+  const refusals = sent.filter((s) => s.result.kind === 'refused');
+  const gone = sent.filter((s) => s.result.kind === 'alreadyGone');
+  const deleted = sent.filter((s) => s.result.kind === 'deleted');
+  const total = sent.length + notSent.length;
+  const credentialsFix = failures.some((f) => f.credentials);
+
+  if (total === 1 && sent.length === 1) {
+    const { id, result } = sent[0];
+    const sid = shortId(id);
+    switch (result.kind) {
+      case 'deleted':
+        await services.ui.showInformationMessage(vscode.l10n.t('Deleted session {0} from {1}.', sid, integration.name));
+        return;
+      case 'alreadyGone':
+        await services.ui.showInformationMessage(
+          vscode.l10n.t('Session {0} was already gone at Veriff (404: deleted before, or it never existed). It is no longer tracked.', sid),
+        );
+        return;
+      case 'refused':
+        await services.ui.showWarningMessage(
+          vscode.l10n.t('Veriff refused to delete session {0}: {1} {2}', sid, result.outcome.kind === 'veriffError' ? result.outcome.explanation.meaning : '', refusalFix(result)),
+        );
+        return;
+      default:
+        await showFailure(services, vscode.l10n.t('Session {0} was not deleted and stays tracked. {1}', sid, describeFailure(result.outcome).text), {
+          credentialsFix,
+        });
+        return;
+    }
+  }
+
+  const parts = [vscode.l10n.t('Deleted {0} of {1} sessions.', deleted.length, total)];
+  if (gone.length > 0) {
+    parts.push(vscode.l10n.t('{0} were already gone (no longer tracked).', gone.length));
+  }
+  if (refusals.length > 0) {
+    parts.push(vscode.l10n.t('{0} refused by Veriff (still processing or in progress; statuses updated).', refusals.length));
+  }
+  if (notSent.length > 0) {
+    parts.push(vscode.l10n.t('Not sent: {0}.', describeNotSent(notSent)));
+  }
+  if (failures.length > 0) {
+    parts.push(vscode.l10n.t('{0} failed and stay tracked: {1}', failures.length, describeFailure(failures[0].outcome).text));
+    await showFailure(services, parts.join(' '), { credentialsFix });
+  } else if (refusals.length > 0 || notSent.length > 0) {
+    await services.ui.showWarningMessage(parts.join(' '));
+  } else {
+    await services.ui.showInformationMessage(parts.join(' '));
+  }
+}
+
+function refusalFix(result: Extract<DeleteResult, { kind: 'refused' }>): string {
+  return result.outcome.kind === 'veriffError' ? result.outcome.explanation.fix : '';
+}

@@ -1,0 +1,163 @@
+import { createHash, randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export interface Integration {
+  /** Stable random id; the secrets are stored under it. */
+  readonly id: string;
+  readonly name: string;
+  readonly apiUrl: string;
+  /** Created by "Start Local Sandbox". */
+  readonly sandbox?: boolean;
+}
+
+export interface IntegrationSecrets {
+  readonly apiKey: string;
+  readonly sharedSecret: string;
+}
+
+const LIST_KEY = 'veriff.integrations';
+const ACTIVE_KEY = 'veriff.activeIntegration';
+const SECRET_PREFIX = 'veriff.credentials.';
+/** A secret whose change tells other windows that the integration list changed. */
+const REVISION_SECRET = 'veriff.integrationsRevision';
+
+export class SecretStorageUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(
+      vscode.l10n.t(
+        'VS Code could not use the system keyring to keep your Veriff credentials. On Linux install and unlock a keyring (GNOME Keyring or KWallet), or set VS Code\'s "password-store" runtime argument (Preferences: Configure Runtime Arguments), then try again. Details: {0}',
+        cause instanceof Error ? cause.message : String(cause),
+      ),
+    );
+    this.name = 'SecretStorageUnavailableError';
+  }
+}
+
+/** A short, non-reversible label for an API key (used as the budget ledger's key). */
+export function apiKeyFingerprint(apiKey: string): string {
+  return createHash('sha256').update(`veriff-budget:${apiKey.toLowerCase()}`).digest('hex').slice(0, 16);
+}
+
+/**
+ * Integrations: names and URLs in global state, API key and shared secret only in SecretStorage.
+ * There is no settings fallback and never a plain-text one.
+ */
+export class CredentialStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly cache = new Map<string, IntegrationSecrets | undefined>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.subscription = context.secrets.onDidChange((e) => {
+      if (e.key === REVISION_SECRET || e.key.startsWith(SECRET_PREFIX)) {
+        this.cache.clear();
+        this.changed.fire();
+      }
+    });
+  }
+
+  list(): Integration[] {
+    const raw = this.context.globalState.get<unknown>(LIST_KEY);
+    if (!Array.isArray(raw)) {
+      return [];
+    }
+    return raw.filter(
+      (i): i is Integration => !!i && typeof i.id === 'string' && typeof i.name === 'string' && typeof i.apiUrl === 'string',
+    );
+  }
+
+  find(nameOrId: string): Integration | undefined {
+    const key = nameOrId.trim().toLowerCase();
+    return this.list().find((i) => i.id === nameOrId || i.name.toLowerCase() === key);
+  }
+
+  active(): Integration | undefined {
+    const list = this.list();
+    const id = this.context.globalState.get<string>(ACTIVE_KEY);
+    return list.find((i) => i.id === id) ?? list[0];
+  }
+
+  async getSecrets(integration: Integration): Promise<IntegrationSecrets | undefined> {
+    if (this.cache.has(integration.id)) {
+      return this.cache.get(integration.id);
+    }
+    let raw: string | undefined;
+    try {
+      raw = await this.context.secrets.get(SECRET_PREFIX + integration.id);
+    } catch (err) {
+      throw new SecretStorageUnavailableError(err);
+    }
+    let value: IntegrationSecrets | undefined;
+    try {
+      const parsed = raw ? JSON.parse(raw) : undefined;
+      if (parsed && typeof parsed.apiKey === 'string' && typeof parsed.sharedSecret === 'string') {
+        value = { apiKey: parsed.apiKey, sharedSecret: parsed.sharedSecret };
+      }
+    } catch {
+      value = undefined;
+    }
+    this.cache.set(integration.id, value);
+    return value;
+  }
+
+  /** Adds or updates an integration by name. Secrets are written first: a failure changes nothing. */
+  async upsert(input: { name: string; apiUrl: string; apiKey: string; sharedSecret: string; sandbox?: boolean }): Promise<Integration> {
+    const existing = this.find(input.name);
+    const integration: Integration = {
+      id: existing?.id ?? randomUUID(),
+      name: input.name.trim(),
+      apiUrl: input.apiUrl,
+      ...(input.sandbox || existing?.sandbox ? { sandbox: true } : {}),
+    };
+    try {
+      await this.context.secrets.store(
+        SECRET_PREFIX + integration.id,
+        JSON.stringify({ apiKey: input.apiKey.trim().toLowerCase(), sharedSecret: input.sharedSecret.trim() }),
+      );
+    } catch (err) {
+      throw new SecretStorageUnavailableError(err);
+    }
+    this.cache.delete(integration.id);
+    const list = this.list().filter((i) => i.id !== integration.id);
+    list.push(integration);
+    await this.context.globalState.update(LIST_KEY, list);
+    await this.setActive(integration.id);
+    return integration;
+  }
+
+  async setActive(id: string): Promise<void> {
+    await this.context.globalState.update(ACTIVE_KEY, id);
+    await this.bumpRevision();
+    this.changed.fire();
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.context.secrets.delete(SECRET_PREFIX + id);
+    } catch (err) {
+      throw new SecretStorageUnavailableError(err);
+    }
+    this.cache.delete(id);
+    const list = this.list().filter((i) => i.id !== id);
+    await this.context.globalState.update(LIST_KEY, list);
+    if (this.context.globalState.get<string>(ACTIVE_KEY) === id) {
+      await this.context.globalState.update(ACTIVE_KEY, list[0]?.id);
+    }
+    await this.bumpRevision();
+    this.changed.fire();
+  }
+
+  private async bumpRevision(): Promise<void> {
+    try {
+      await this.context.secrets.store(REVISION_SECRET, String(Date.now()));
+    } catch {
+      // Only a cross-window hint; the change itself is already stored.
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

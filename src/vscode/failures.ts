@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import type { Outcome } from '../core/veriffClient';
+import { SecretStorageUnavailableError } from './credentials';
+import type { Services } from './services';
+
+/** The one place where failures reach the user: a clear message and a button to the fix. */
+export async function showFailure(services: Services, message: string, opts: { credentialsFix?: boolean } = {}): Promise<void> {
+  const setCredentials = vscode.l10n.t('Set API Credentials');
+  const showLog = vscode.l10n.t('Show Log');
+  const buttons = opts.credentialsFix ? [setCredentials, showLog] : [showLog];
+  const choice = await services.ui.showErrorMessage(message, ...buttons);
+  if (choice === setCredentials) {
+    await vscode.commands.executeCommand('veriff.setCredentials');
+  } else if (choice === showLog) {
+    services.log.show();
+  }
+}
+
+/** Plain-language text for a failed outcome; the log has the details. */
+export function describeFailure(outcome: Exclude<Outcome<unknown>, { kind: 'ok' }>): { text: string; credentialsFix: boolean } {
+  switch (outcome.kind) {
+    case 'veriffError':
+      return {
+        text: vscode.l10n.t('Veriff answered {0}: {1} {2}', `${outcome.http}${outcome.code ? ` (code ${outcome.code})` : ''}`, outcome.explanation.meaning, outcome.explanation.fix),
+        credentialsFix: outcome.http === 401 || outcome.http === 403,
+      };
+    case 'rateLimited':
+      return { text: vscode.l10n.t('Veriff refused the request: the delete budget is spent (429). {0}', outcome.explanation.fix), credentialsFix: false };
+    case 'network':
+      return { text: vscode.l10n.t('Could not reach Veriff. Check the network, the proxy settings and the API URL. Details: {0}', outcome.message), credentialsFix: false };
+    case 'timeout':
+      return { text: vscode.l10n.t('Veriff did not answer in time. Nothing is lost; refresh and try again. Details: {0}', outcome.message), credentialsFix: false };
+    case 'malformed':
+      return { text: vscode.l10n.t('The answer was not what Veriff sends (HTTP {0}). Check the API URL and any proxy in between.', String(outcome.http)), credentialsFix: false };
+    case 'cancelled':
+      return { text: vscode.l10n.t('Cancelled.'), credentialsFix: false };
+    case 'invalidInput':
+      return { text: outcome.message, credentialsFix: false };
+  }
+}
+
+/** Runs a command body and turns anything thrown into one clear message (never swallowed). */
+export async function guard<T>(services: Services, what: string, body: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await body();
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    services.log.error(`${what} failed: ${text}`);
+    await showFailure(services, err instanceof SecretStorageUnavailableError ? text : vscode.l10n.t('{0} failed: {1}', what, text));
+    return undefined;
+  }
+}

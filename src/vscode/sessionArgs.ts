@@ -1,0 +1,142 @@
+import { parseTypedIds } from '../core/idExtraction';
+import { normaliseSessionId } from '../core/ids';
+import type { TrackedSession } from '../core/sessions';
+import type { SessionStatus } from '../core/status';
+import type { Services } from './services';
+
+/** A row of the sessions view: what tree commands receive as their argument. */
+export interface SessionNode {
+  readonly kind: 'session';
+  readonly session: TrackedSession;
+}
+
+/** A run (label) or status group of the sessions view. */
+export interface GroupNode {
+  readonly kind: 'group';
+  readonly by: 'run' | 'status';
+  /** The run label, or the status for `by: 'status'`. */
+  readonly key: string;
+  readonly status?: SessionStatus;
+  readonly integrationId: string;
+  readonly sessions: readonly TrackedSession[];
+}
+
+export type SessionTreeNode = SessionNode | GroupNode;
+
+/** One session of one integration, tracked or not. */
+export interface SessionRef {
+  readonly integrationId: string;
+  readonly id: string;
+}
+
+export interface ResolvedArgs {
+  /** Whether the command got anything to work on (else it asks with a quick pick). */
+  given: boolean;
+  refs: SessionRef[];
+  /** Arguments that are not session ids, as given. */
+  invalid: string[];
+  /** Ids were given as text but no integration is active to resolve them against. */
+  noIntegration: boolean;
+}
+
+/**
+ * Turns a command's arguments into sessions. Tree menus pass (clickedNode, selectedNodes); the
+ * selection wins when it holds the clicked row. Other callers pass an id, a list of ids (any
+ * separators), a node, or a `{ integrationId, id }` record. Groups stand for their sessions.
+ */
+export function resolveSessionArgs(services: Services, arg?: unknown, selected?: unknown): ResolvedArgs {
+  const result: ResolvedArgs = { given: false, refs: [], invalid: [], noIntegration: false };
+  let items: unknown[];
+  if (Array.isArray(selected) && selected.length > 0 && (arg === undefined || selected.some((s) => sameNode(s, arg)))) {
+    items = selected;
+  } else if (Array.isArray(arg)) {
+    items = arg;
+  } else if (arg === undefined || arg === null) {
+    return result;
+  } else {
+    items = [arg];
+  }
+  result.given = true;
+  const seen = new Set<string>();
+  const add = (integrationId: string, rawId: string): void => {
+    const id = normaliseSessionId(rawId);
+    if (!id) {
+      result.invalid.push(rawId);
+      return;
+    }
+    const key = `${integrationId}/${id}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      result.refs.push({ integrationId, id });
+    }
+  };
+  for (const item of items) {
+    if (typeof item === 'string') {
+      const active = services.credentials.active();
+      const parsed = parseTypedIds(item);
+      result.invalid.push(...parsed.invalid);
+      if (!active) {
+        result.noIntegration ||= parsed.ids.length > 0;
+        continue;
+      }
+      parsed.ids.forEach((id) => add(active.id, id));
+    } else if (isGroupNode(item)) {
+      item.sessions.forEach((s) => add(s.integrationId, s.id));
+    } else if (isSessionNode(item)) {
+      add(item.session.integrationId, item.session.id);
+    } else if (isRef(item)) {
+      add(item.integrationId, item.id);
+    } else {
+      result.invalid.push(String(item));
+    }
+  }
+  return result;
+}
+
+export function isSessionNode(value: unknown): value is SessionNode {
+  return isObject(value) && value.kind === 'session' && isRef(value.session);
+}
+
+export function isGroupNode(value: unknown): value is GroupNode {
+  return isObject(value) && value.kind === 'group' && Array.isArray(value.sessions);
+}
+
+function isRef(value: unknown): value is SessionRef {
+  return isObject(value) && typeof value.integrationId === 'string' && typeof value.id === 'string';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function nodeKey(value: unknown): string | undefined {
+  if (isSessionNode(value)) {
+    return `s/${value.session.integrationId}/${value.session.id}`;
+  }
+  if (isGroupNode(value)) {
+    return `g/${value.integrationId}/${value.by}/${value.key}`;
+  }
+  return undefined;
+}
+
+function sameNode(a: unknown, b: unknown): boolean {
+  if (a === b) {
+    return true;
+  }
+  const key = nodeKey(a);
+  return key !== undefined && key === nodeKey(b);
+}
+
+/** Groups refs by integration, keeping first-seen order. */
+export function byIntegration(refs: readonly SessionRef[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const ref of refs) {
+    const ids = groups.get(ref.integrationId);
+    if (ids) {
+      ids.push(ref.id);
+    } else {
+      groups.set(ref.integrationId, [ref.id]);
+    }
+  }
+  return groups;
+}

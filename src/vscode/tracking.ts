@@ -1,0 +1,155 @@
+import * as vscode from 'vscode';
+import { extractSessionIds, findIdsInText, parseTypedIds } from '../core/idExtraction';
+import { maskApiKey } from '../core/mask';
+import type { AddResult, SessionSeed, SessionSource } from '../core/sessions';
+import type { Integration } from './credentials';
+import type { Services } from './services';
+
+export interface TrackInput {
+  /** Ids (or ids with their own label/vendorData); anything that is not a UUID counts as invalid. */
+  ids?: readonly (string | SessionSeed)[];
+  /** Text to take ids from. */
+  text?: string;
+  /**
+   * How `text` is read: `true` a typed list (every token that is not an id is reported invalid),
+   * `false` a log or report (every UUID in it, nothing reported invalid), omitted: decided from
+   * the text (selection, clipboard).
+   */
+  typed?: boolean;
+}
+
+export interface TrackOptions {
+  source: SessionSource;
+  /** Run/batch label; absent or blank gives the core's default label (seeds may carry their own). */
+  label?: string;
+  /** Default: the active integration. */
+  integration?: Integration;
+  /** Shown in messages when nothing was found, e.g. "the clipboard". */
+  from?: string;
+  /**
+   * `message` (default): one summary notification. `status`: a status-bar note only (automatic
+   * imports). `none`: the caller reports (it shows its own message).
+   */
+  notify?: 'message' | 'status' | 'none';
+}
+
+const SHOWN_INVALID = 3;
+const SHOWN_INVALID_LENGTH = 40;
+
+/**
+ * The one path every way of tracking goes through: extract and validate ids, add them to the store
+ * for the active integration (or the given one), log and report one summary. Returns undefined,
+ * changing nothing, when no integration with credentials is set up.
+ */
+export async function trackIds(services: Services, input: TrackInput, opts: TrackOptions): Promise<AddResult | undefined> {
+  const notify = opts.notify ?? 'message';
+  const integration = opts.integration ?? services.credentials.active();
+  const secrets = integration ? await services.credentials.getSecrets(integration) : undefined;
+  if (!integration || !secrets) {
+    services.log.warn(`Sessions from ${opts.source} not tracked: no Veriff integration with credentials is set up`);
+    void refuseWithoutCredentials(services);
+    return undefined;
+  }
+
+  const seeds: (string | SessionSeed)[] = [...(input.ids ?? [])];
+  const invalid: string[] = [];
+  if (input.text !== undefined) {
+    const extracted = input.typed === true ? parseTypedIds(input.text) : input.typed === false ? findIdsInText(input.text) : extractSessionIds(input.text);
+    seeds.push(...extracted.ids);
+    invalid.push(...extracted.invalid);
+  }
+
+  // An API key is a UUID too (and appears in request logs): never track one as a session.
+  const apiKeys = await knownApiKeys(services, integration, secrets.apiKey);
+  const skippedKeys: string[] = [];
+  const accepted = seeds.filter((seed) => {
+    const id = (typeof seed === 'string' ? seed : String(seed.id)).trim().toLowerCase();
+    if (apiKeys.has(id)) {
+      skippedKeys.push(maskApiKey(id));
+      return false;
+    }
+    return true;
+  });
+
+  const stored = services.sessions.store.add(integration.id, accepted, { source: opts.source, label: opts.label });
+  const result: AddResult = {
+    added: stored.added,
+    alreadyTracked: stored.alreadyTracked,
+    invalid: [...invalid, ...stored.invalid, ...skippedKeys],
+  };
+
+  const labels = [...new Set(result.added.map((id) => services.sessions.store.get(integration.id, id)?.label ?? ''))];
+  services.log.info(
+    `Tracked from ${opts.source} for "${integration.name}"${labels.length === 1 ? ` (run "${labels[0]}")` : labels.length > 1 ? ` (${labels.length} runs)` : ''}: ` +
+      `${result.added.length} new, ${result.alreadyTracked.length} already tracked, ${result.invalid.length} invalid` +
+      (result.invalid.length > 0 ? ` (${result.invalid.map(shorten).join(', ')})` : ''),
+  );
+  if (skippedKeys.length > 0) {
+    services.log.warn(`${skippedKeys.length} id(s) skipped: they are API keys of your integrations, not sessions`);
+  }
+
+  if (notify === 'message') {
+    void showSummary(services, result, labels, opts.from);
+  } else if (notify === 'status' && result.added.length > 0) {
+    vscode.window.setStatusBarMessage(vscode.l10n.t('$(pass) Veriff: sessions tracked: {0}', result.added.length), 5000);
+  }
+  return result;
+}
+
+/** The refusal when there is nowhere to track to, with a button to the fix. */
+export async function refuseWithoutCredentials(services: Services): Promise<void> {
+  const set = vscode.l10n.t('Set API Credentials');
+  const choice = await services.ui.showWarningMessage(
+    vscode.l10n.t('Nothing was tracked: set up the API credentials of a Veriff integration first. Sessions are tracked per integration.'),
+    set,
+  );
+  if (choice === set) {
+    await vscode.commands.executeCommand('veriff.setCredentials');
+  }
+}
+
+async function showSummary(services: Services, result: AddResult, labels: string[], from: string | undefined): Promise<void> {
+  const total = result.added.length + result.alreadyTracked.length + result.invalid.length;
+  if (total === 0) {
+    await services.ui.showWarningMessage(
+      from ? vscode.l10n.t('No Veriff session ids (UUIDs) found in {0}.', from) : vscode.l10n.t('No Veriff session ids (UUIDs) found.'),
+    );
+    return;
+  }
+  const parts = [
+    vscode.l10n.t('Veriff sessions: {0} new, {1} already tracked, {2} invalid.', result.added.length, result.alreadyTracked.length, result.invalid.length),
+  ];
+  if (result.invalid.length > 0) {
+    const shown = result.invalid.slice(0, SHOWN_INVALID).map(shorten).join(', ');
+    parts.push(vscode.l10n.t('Not session ids: {0}.', result.invalid.length > SHOWN_INVALID ? `${shown}, …` : shown));
+  }
+  if (labels.length === 1) {
+    parts.push(vscode.l10n.t('Run: {0}', labels[0]));
+  }
+  if (result.invalid.length > 0) {
+    const showLog = vscode.l10n.t('Show Log');
+    if ((await services.ui.showWarningMessage(parts.join(' '), showLog)) === showLog) {
+      services.log.show();
+    }
+    return;
+  }
+  await services.ui.showInformationMessage(parts.join(' '));
+}
+
+async function knownApiKeys(services: Services, integration: Integration, apiKey: string): Promise<Set<string>> {
+  const keys = new Set([apiKey.toLowerCase()]);
+  for (const other of services.credentials.list()) {
+    if (other.id !== integration.id) {
+      const s = await services.credentials.getSecrets(other).catch(() => undefined);
+      if (s) {
+        keys.add(s.apiKey.toLowerCase());
+      }
+    }
+  }
+  return keys;
+}
+
+function shorten(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > SHOWN_INVALID_LENGTH ? `${oneLine.slice(0, SHOWN_INVALID_LENGTH)}…` : oneLine;
+}

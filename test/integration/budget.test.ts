@@ -1,0 +1,263 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { BUDGET_STATE_KEY, QUEUE_STATE_KEY } from '../../src/vscode/budget/budgetService';
+import { LEASE_STATE_KEY } from '../../src/vscode/budget/queueLease';
+import type { ShowBudgetResult } from '../../src/vscode/commands/showBudget';
+import type { DeleteSummary } from '../../src/vscode/commands/deleteSession';
+import type { TidyUpSummary } from '../../src/vscode/commands/tidyUp';
+import { apiKeyFingerprint } from '../../src/vscode/credentials';
+import type { ScriptedUserInput } from '../support/scriptedUserInput';
+import { withUser } from './helpers';
+import { HOUR, DAY, advanceTo, deleteAnswers, eventually, seed, sendingOrder, setting, setUpBudget, statusText, tearDownBudget, type BudgetHarness } from './budgetHarness';
+
+const del = (...args: unknown[]) => vscode.commands.executeCommand<DeleteSummary | undefined>('veriff.deleteSession', ...args);
+const tidy = () => vscode.commands.executeCommand<TidyUpSummary | undefined>('veriff.tidyUp');
+const showBudget = () => vscode.commands.executeCommand<ShowBudgetResult | undefined>('veriff.showBudget');
+const confirms = (user: ScriptedUserInput) => user.shown.filter((x) => x.kind === 'confirm').map((x) => x.text);
+
+describe('delete budget: status bar, gate and shared state', () => {
+  let h: BudgetHarness | undefined;
+
+  afterEach(async () => {
+    await tearDownBudget(h);
+    h = undefined;
+  });
+
+  it('is hidden without credentials, then shows the fresh budget of the active integration', async () => {
+    h = await setUpBudget({ credentials: false });
+    assert.equal(h.bar.snapshot().visible, false, 'no credentials: no item');
+    await withUser([], () =>
+      vscode.commands.executeCommand('veriff.setCredentials', { name: 'Test', apiUrl: h!.mock.server.url, apiKey: h!.mock.apiKey, sharedSecret: h!.mock.sharedSecret }),
+    );
+    h.integrationId = h.s.credentials.active()!.id;
+    await h.bar.refreshActive();
+    const snap = h.bar.snapshot();
+    assert.equal(snap.visible, true);
+    assert.equal(snap.text, '$(trash) 5/5 · 10/10');
+    assert.equal(snap.backgroundColor, undefined);
+    assert.equal(snap.command, 'veriff.showBudget');
+    assert.equal(snap.integration, 'Test');
+    assert.match(snap.tooltip, /Veriff delete budget.*Test/);
+    assert.match(snap.tooltip, /This hour: 5 of 5 deletes left/);
+    assert.match(snap.tooltip, /Last 24 hours: 10 of 10 deletes left/);
+    assert.match(snap.accessibilityLabel, /Veriff delete budget for Test: 5 of 5 deletes left this hour, 10 of 10 left in 24 hours/);
+    assert.ok(!snap.tooltip.includes(h.mock.apiKey), 'the API key is never shown');
+    assert.equal(h.bar.timerAt, undefined, 'nothing to wait for: no timer');
+  });
+
+  it('follows every delete "Delete Session" spends, warns at the last one, and frees on one timer (no poll)', async () => {
+    h = await setUpBudget();
+    const ids = seed(h, ['approved', 'approved', 'declined', 'expired', 'approved', 'approved', 'approved']);
+    await withUser([{ confirm: 'Delete' }], async (user) => {
+      assert.deepEqual((await del(ids[0]))?.deleted, [ids[0]]);
+      assert.match(confirms(user)[0], /This uses 1 of the 5 deletes left this hour \(10 left today\)\./);
+    });
+    assert.equal(statusText(h), '$(trash) 4/5 · 9/10');
+    assert.equal(h.bar.snapshot().backgroundColor, undefined);
+
+    await withUser([{ confirm: 'Delete' }], async (user) => {
+      assert.equal((await del([ids[1], ids[2], ids[3]]))?.deleted.length, 3);
+      assert.match(confirms(user)[0], /This uses 3 of the 4 deletes left this hour \(9 left today\)\./);
+    });
+    assert.equal(statusText(h), '$(trash) 1/5 · 6/10');
+    assert.equal(h.bar.snapshot().backgroundColor, 'statusBarItem.warningBackground', 'one left in the tighter window');
+
+    await withUser([{ confirm: 'Delete' }], () => del(ids[4]));
+    const spent = h.bar.snapshot();
+    assert.equal(spent.text, '$(trash) 0/5 · 5/10');
+    assert.equal(spent.backgroundColor, 'statusBarItem.errorBackground');
+    assert.match(spent.tooltip, /The next delete frees in 60 min \(at /);
+
+    // Nothing left: "Delete Session" sends nothing and says when the next one frees.
+    await withUser([], async (user) => {
+      const summary = await del(ids[5]);
+      assert.deepEqual(summary?.deleted, []);
+      assert.match(user.messages().join('\n'), /The next delete frees in 60 min \(at \d\d:\d\d/);
+    });
+    assert.equal(deleteAnswers(h).length, 5, 'no DELETE the ledger said would be refused');
+    assert.deepEqual(deleteAnswers(h), [200, 200, 200, 200, 200]);
+
+    // One timer, set for the moment the hour frees; firing it re-renders once.
+    assert.equal(h.bar.timerAt, h.t0 + HOUR);
+    const renders = h.bar.renderCount;
+    const created = h.timers.created;
+    await advanceTo(h, h.t0 + HOUR);
+    assert.equal(statusText(h), '$(trash) 5/5 · 5/10');
+    assert.equal(h.bar.snapshot().backgroundColor, undefined);
+    assert.equal(h.bar.renderCount - renders, 1, 'one render when the slots came back');
+    assert.equal(h.timers.created - created, 1, 'and one new timer, for the day window');
+    assert.equal(h.bar.timerAt, h.t0 + DAY);
+
+    await withUser([{ confirm: 'Delete' }], () => del(ids[5]));
+    assert.equal(statusText(h), '$(trash) 4/5 · 4/10');
+  });
+
+  it('a 429 from Veriff (another client spent the budget) marks the hour as spent and sends nothing more', async () => {
+    h = await setUpBudget();
+    const ids = seed(h, ['approved', 'approved']);
+    for (let i = 0; i < 5; i++) {
+      assert.equal(h.mock.server.state.tryTakeDeleteSlot(h.mock.apiKey).ok, true, 'another client spends the hour');
+    }
+    await withUser([{ confirm: 'Delete' }], async (user) => {
+      const summary = await del(ids[0]);
+      assert.deepEqual(summary?.failed, [ids[0]]);
+      assert.match(user.messages('error').join('\n'), /429/);
+    });
+    assert.deepEqual(deleteAnswers(h), [429]);
+    const snap = h.bar.snapshot();
+    assert.equal(snap.text, '$(trash) 0/5 · 9/10', 'the hour shows as spent; the 429 DELETE counted');
+    assert.equal(snap.backgroundColor, 'statusBarItem.errorBackground');
+    assert.match(snap.tooltip, /Veriff answered 429/);
+    await withUser([], async (user) => {
+      await del(ids[1]);
+      assert.match(user.messages().join('\n'), /Veriff answered 429 \(too many requests\): the next delete may go in 1 min/);
+    });
+    assert.deepEqual(deleteAnswers(h), [429], 'nothing sent while blocked');
+  });
+
+  it("unites another window's spends with its own and saves back what that window lacked", async () => {
+    h = await setUpBudget();
+    const [id] = seed(h, ['approved']);
+    await withUser([{ confirm: 'Delete' }], () => del(id));
+    assert.equal(statusText(h), '$(trash) 4/5 · 9/10');
+    await h.budget.flush();
+    // Another window saved its state without knowing our spend (its two deletes) and signalled it.
+    const key = apiKeyFingerprint(h.mock.apiKey);
+    const theirs = { version: 1, integrations: { [key]: { spends: [{ id: 'window-2-a', at: h.t0 }, { id: 'window-2-b', at: h.t0 }] } } };
+    await h.s.context.globalState.update(BUDGET_STATE_KEY, theirs);
+    await h.s.context.secrets.store(`veriff.signal.${BUDGET_STATE_KEY}`, `window-2-${Date.now()}`);
+    await eventually(() => statusText(h!) === '$(trash) 2/5 · 7/10', 'the other window\'s spends');
+    await eventually(() => {
+      const stored = h!.s.context.globalState.get<{ integrations: Record<string, { spends: unknown[] }> }>(BUDGET_STATE_KEY);
+      return stored?.integrations[key]?.spends.length === 3;
+    }, 'our spend saved back next to theirs');
+  });
+
+  it('picks up deletes another window queued and sends them from here (no window works the queue yet)', async () => {
+    h = await setUpBudget();
+    const ids = seed(h, ['approved', 'declined']);
+    const key = apiKeyFingerprint(h.mock.apiKey);
+    const theirs = { version: 1, items: ids.map((id) => ({ id, integrationKey: key, enqueuedAt: h!.t0, attempts: 0 })) };
+    await h.s.context.globalState.update(QUEUE_STATE_KEY, theirs);
+    await h.s.context.secrets.store(`veriff.signal.${QUEUE_STATE_KEY}`, `window-2-${Date.now()}`);
+    await eventually(() => deleteAnswers(h!).length === 2, 'the adopted queue to be sent');
+    await h.budget.whenIdle();
+    assert.deepEqual(deleteAnswers(h), [200, 200]);
+    assert.equal(h.budget.lease.isHeld, false, 'the lease is given back once the queue is empty');
+    assert.equal(statusText(h), '$(trash) 3/5 · 8/10');
+    assert.equal(h.s.sessions.store.list(h.integrationId).length, 0);
+  });
+
+  it('discards corrupt stored state with a log line and saves the clean state', async () => {
+    h = await setUpBudget();
+    await h.s.context.globalState.update(BUDGET_STATE_KEY, 'not json {');
+    await h.s.context.globalState.update(QUEUE_STATE_KEY, 42);
+    const logged = h.s.log.recent().length;
+    await h.budget.reload();
+    const lines = h.s.log.recent().slice(logged).join('\n');
+    assert.match(lines, /\[warning\] Delete budget state: unreadable, discarded: 1/);
+    assert.match(lines, /\[warning\] Delete queue state: unreadable, discarded: 1/);
+    assert.equal(statusText(h), '$(trash) 5/5 · 10/10');
+    await h.budget.flush();
+    assert.deepEqual(h.s.context.globalState.get(BUDGET_STATE_KEY), { version: 1, integrations: {} });
+    assert.deepEqual(h.s.context.globalState.get(QUEUE_STATE_KEY), { version: 1, items: [] });
+  });
+
+  it('"Show Delete Budget" shows the figures and the queue; Run Now sends what the budget allows when the queue does not go on by itself', async () => {
+    h = await setUpBudget();
+    await setting('continueQueueAutomatically', false);
+    const order = sendingOrder(h, seed(h, Array(7).fill('approved')));
+    await withUser([{ confirm: 'Tidy Up' }], async (user) => {
+      const summary = await tidy();
+      assert.equal(summary?.deleted.length, 5);
+      assert.equal(summary?.queued.length, 2);
+      assert.match(confirms(user)[0], /Queued sessions wait for "Run Now"/);
+    });
+    assert.equal(statusText(h), '$(trash) 0/5 · 5/10 $(clock) 2 queued');
+    assert.match(h.bar.snapshot().tooltip, /only by "Run Now"/);
+    await advanceTo(h, h.t0 + 2 * HOUR);
+    assert.equal(deleteAnswers(h).length, 5, 'nothing goes by itself with the setting off');
+    assert.equal(statusText(h), '$(trash) 5/5 · 5/10 $(clock) 2 queued');
+
+    await withUser([{ pick: 'Run Now What the Budget Allows' }], async (user) => {
+      const result = await showBudget();
+      const pick = user.shown.find((x) => x.kind === 'quickPick')!;
+      assert.match(pick.text, /Veriff Delete Budget \(Test\)/);
+      const items = pick.detail.join('\n');
+      assert.match(items, /5 of 5 deletes left this hour/);
+      assert.match(items, /5 of 5 deletes left this hour[\s\S]*5 of 10 deletes left in 24 hours/);
+      assert.match(items, /Run Now What the Budget Allows — 2 can go now/);
+      assert.match(items, /Pause Queue/);
+      assert.match(items, /Clear Queue/);
+      for (const id of order.slice(5)) {
+        assert.ok(items.includes(id.slice(0, 8)), 'each queued session is listed');
+      }
+      assert.equal(result?.action, 'runNow');
+      assert.equal(result?.run?.deleted.length, 2);
+      assert.match(user.messages('info').join('\n'), /Delete queue: 2 deleted, 0 still queued/);
+    });
+    assert.equal(deleteAnswers(h).length, 7);
+    assert.equal(statusText(h), '$(trash) 3/5 · 3/10');
+  });
+
+  it('Pause Queue holds the queued deletes, Resume sends them, Clear Queue drops them but keeps the sessions tracked', async () => {
+    h = await setUpBudget();
+    const ids = seed(h, Array(9).fill('approved'));
+    await withUser([{ confirm: 'Tidy Up' }], () => tidy());
+    assert.equal(statusText(h), '$(trash) 0/5 · 5/10 $(clock) 4 queued');
+    await withUser([{ pick: 'Pause Queue' }], () => showBudget());
+    assert.equal(h.budget.isPaused, true);
+    assert.match(h.bar.snapshot().tooltip, /The queue is paused/);
+    await advanceTo(h, h.t0 + HOUR);
+    assert.equal(deleteAnswers(h).length, 5, 'paused: nothing sent when the slots came back');
+    assert.equal(h.timers.pending, 1, 'only the status bar waits (for the day window)');
+
+    await withUser([{ pick: 'Resume Queue' }], () => showBudget());
+    await h.budget.whenIdle();
+    assert.equal(deleteAnswers(h).length, 9, 'resumed: the four queued ones went at once');
+    assert.equal(statusText(h), '$(trash) 1/5 · 1/10');
+
+    // Clear: a second tidy-up queues, then the queue is cleared; the sessions stay tracked.
+    const more = seed(h, ['approved', 'approved'], 'run-2');
+    await withUser([{ confirm: 'Tidy Up' }], () => tidy());
+    assert.equal(statusText(h), '$(trash) 0/5 · 0/10 $(clock) 1 queued');
+    await withUser([{ pick: 'Clear Queue' }], async (user) => {
+      assert.equal((await showBudget())?.cleared, 1);
+      assert.match(user.messages('info').join('\n'), /Cleared 1 queued deletes; the sessions stay tracked/);
+    });
+    assert.equal(statusText(h), '$(trash) 0/5 · 0/10');
+    assert.equal(h.budget.queue.size, 0);
+    await advanceTo(h, h.t0 + 2 * DAY);
+    assert.equal(deleteAnswers(h).length, 10);
+    assert.equal(more.filter((id) => h!.s.sessions.store.get(h!.integrationId, id)).length, 1, 'the cleared one is still tracked');
+    assert.equal(ids.filter((id) => h!.s.sessions.store.get(h!.integrationId, id)).length, 0);
+  });
+
+  it('only the window holding the lease sends queued deletes; a stale lease is taken over', async () => {
+    h = await setUpBudget();
+    seed(h, Array(7).fill('approved'));
+    await withUser([{ confirm: 'Tidy Up' }], () => tidy());
+    assert.equal(h.budget.lease.isHeld, true, 'the tidying window works the queue');
+    assert.equal(h.budget.runner.state, 'started');
+
+    // Another window takes the queue over (its lease is fresh) and tells the others.
+    await h.s.context.globalState.update(LEASE_STATE_KEY, { owner: 'window-2', heartbeatAt: Date.now() });
+    await h.s.context.secrets.store(`veriff.signal.${LEASE_STATE_KEY}`, `window-2-${Date.now()}`);
+    await eventually(() => !h!.budget.lease.isHeld, 'the lease to move');
+    assert.equal(h.budget.runner.state, 'stopped');
+    assert.equal(h.budget.overview().worker, 'otherWindow');
+    assert.match(h.bar.snapshot().tooltip, /Another VS Code window sends the queued deletes/);
+    await advanceTo(h, h.t0 + HOUR);
+    assert.equal(deleteAnswers(h).length, 5, 'this window only displays the queue');
+    assert.equal(statusText(h), '$(trash) 5/5 · 5/10 $(clock) 2 queued');
+
+    // That window stops renewing: after 90 s its lease is stale and the next heartbeat here takes over.
+    await h.s.context.globalState.update(LEASE_STATE_KEY, { owner: 'window-2', heartbeatAt: Date.now() - 91_000 });
+    await h.budget.lease.check();
+    assert.equal(h.budget.lease.isHeld, true);
+    await h.budget.whenIdle();
+    assert.equal(deleteAnswers(h).length, 7);
+    assert.equal(h.budget.queue.size, 0);
+    assert.equal(statusText(h), '$(trash) 3/5 · 3/10');
+  });
+});

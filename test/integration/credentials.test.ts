@@ -1,0 +1,138 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { removeAllIntegrations, services, withUser } from './helpers';
+
+const KEY = '0b5e8c1a-3f2d-4e6a-9b7c-1d2e3f4a5b6c';
+const KEY2 = '7c6b5a4f-3e2d-4c1b-8a9f-0e1d2c3b4a59';
+const SECRET = 'canary-secret-5f1e2d3c4b5a';
+
+describe('credentials in SecretStorage', () => {
+  beforeEach(removeAllIntegrations);
+  after(removeAllIntegrations);
+
+  it('sets credentials with arguments, keeps key and secret only in SecretStorage, and reads them back', async () => {
+    const s = await services();
+    const name = await withUser([], () =>
+      vscode.commands.executeCommand('veriff.setCredentials', { name: 'Test', apiUrl: 'https://stationapi.veriff.com/', apiKey: KEY.toUpperCase(), sharedSecret: SECRET }),
+    );
+    assert.equal(name, 'Test');
+    const active = s.credentials.active();
+    assert.equal(active?.name, 'Test');
+    assert.equal(active?.apiUrl, 'https://stationapi.veriff.com');
+    assert.deepEqual(await s.credentials.getSecrets(active!), { apiKey: KEY, sharedSecret: SECRET });
+    const stored = await s.context.secrets.get(`veriff.credentials.${active!.id}`);
+    assert.ok(stored?.includes(SECRET), 'the secret is in context.secrets');
+    const globalState = JSON.stringify(s.context.globalState.keys().map((k) => s.context.globalState.get(k)));
+    assert.ok(!globalState.includes(SECRET) && !globalState.includes(KEY), 'global state holds neither key nor secret');
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('veriff'));
+    assert.ok(!settings.includes(SECRET) && !settings.includes(KEY));
+  });
+
+  it('adds and edits an integration through scripted input boxes', async () => {
+    const s = await services();
+    await withUser([{ input: 'Staging' }, { input: 'https://staging.example.veriff.me' }, { input: KEY }, { input: SECRET }], async (user) => {
+      assert.equal(await vscode.commands.executeCommand('veriff.setCredentials'), 'Staging');
+      assert.deepEqual(user.shown.filter((x) => x.kind === 'inputBox').map((x) => x.detail[0]), ['Test', 'https://stationapi.veriff.com', '(password)', '(password)']);
+    });
+    // Edit: pick it, change the URL, keep key and secret by leaving them empty.
+    await withUser([{ pick: 'Staging' }, { input: 'https://eu.example.veriff.me' }, { input: '' }, { input: '' }], async () => {
+      assert.equal(await vscode.commands.executeCommand('veriff.setCredentials'), 'Staging');
+    });
+    const staging = s.credentials.find('Staging')!;
+    assert.equal(staging.apiUrl, 'https://eu.example.veriff.me');
+    assert.deepEqual(await s.credentials.getSecrets(staging), { apiKey: KEY, sharedSecret: SECRET });
+    assert.equal(s.credentials.list().length, 1);
+  });
+
+  it('cancelling any prompt changes nothing', async () => {
+    const s = await services();
+    await withUser([{ input: 'Test' }, { input: 'https://stationapi.veriff.com' }, 'cancel'], async () => {
+      assert.equal(await vscode.commands.executeCommand('veriff.setCredentials'), undefined);
+    });
+    assert.equal(s.credentials.list().length, 0);
+  });
+
+  it('refuses bad input with a message and changes nothing', async () => {
+    const s = await services();
+    await vscode.commands.executeCommand('veriff.setCredentials', { name: 'Live', apiKey: KEY, sharedSecret: SECRET });
+    const before = JSON.stringify(s.credentials.list());
+    const cases: Array<[object, RegExp]> = [
+      [{ name: 'Live', apiKey: 'not-a-uuid', sharedSecret: 'x-secret-1' }, /UUID/],
+      [{ name: 'Live', apiUrl: 'http://veriff.example.com', apiKey: KEY2, sharedSecret: 'x-secret-2' }, /http:\/\/ is allowed only/],
+      [{ name: 'Live', apiUrl: 'ftp://example.com', apiKey: KEY2, sharedSecret: 'x-secret-3' }, /https/],
+      [{ name: 'Live', apiKey: KEY2, sharedSecret: '   ' }, /shared secret key is required/],
+      [{ name: '', apiKey: KEY2, sharedSecret: 'x-secret-4' }, /name/],
+    ];
+    for (const [args, expected] of cases) {
+      await withUser([], async (user) => {
+        assert.equal(await vscode.commands.executeCommand('veriff.setCredentials', args), undefined);
+        assert.match(user.messages('error').join('\n'), expected);
+      });
+    }
+    assert.equal(JSON.stringify(s.credentials.list()), before);
+    assert.deepEqual(await s.credentials.getSecrets(s.credentials.find('Live')!), { apiKey: KEY, sharedSecret: SECRET });
+    // Input boxes validate as the user types: an http:// URL to a remote host is not accepted.
+    await withUser([{ pick: 'Add Integration' }, { input: 'Other' }, { input: 'http://10.0.0.8:8080' }], async (user) => {
+      assert.equal(await vscode.commands.executeCommand('veriff.setCredentials'), undefined);
+      assert.match(user.validationMessages.join('\n'), /allowed only for 127\.0\.0\.1/);
+    });
+    assert.equal(JSON.stringify(s.credentials.list()), before);
+  });
+
+  it('accepts http:// only for loopback', async () => {
+    const s = await services();
+    for (const url of ['http://127.0.0.1:4010', 'http://localhost:4010', 'http://[::1]:4010']) {
+      assert.equal(await vscode.commands.executeCommand('veriff.setCredentials', { name: 'Local', apiUrl: url, apiKey: KEY, sharedSecret: SECRET }), 'Local');
+      assert.equal(s.credentials.find('Local')!.apiUrl, url);
+    }
+  });
+
+  it('switches the active integration by argument and by quick pick, and refuses unknown names', async () => {
+    const s = await services();
+    await vscode.commands.executeCommand('veriff.setCredentials', { name: 'Test', apiKey: KEY, sharedSecret: SECRET });
+    await vscode.commands.executeCommand('veriff.setCredentials', { name: 'Live', apiKey: KEY2, sharedSecret: SECRET });
+    assert.equal(s.credentials.active()?.name, 'Live');
+    assert.equal(await vscode.commands.executeCommand('veriff.selectIntegration', 'Test'), 'Test');
+    assert.equal(s.credentials.active()?.name, 'Test');
+    await withUser([{ pick: 'Live' }], async () => {
+      assert.equal(await vscode.commands.executeCommand('veriff.selectIntegration'), 'Live');
+    });
+    assert.equal(s.credentials.active()?.name, 'Live');
+    await withUser([], async (user) => {
+      assert.equal(await vscode.commands.executeCommand('veriff.selectIntegration', 'Nope'), undefined);
+      assert.match(user.messages('error')[0], /Nope/);
+    });
+    assert.equal(s.credentials.active()?.name, 'Live');
+  });
+
+  it('removes credentials after a modal confirmation, deleting the secret', async () => {
+    const s = await services();
+    await vscode.commands.executeCommand('veriff.setCredentials', { name: 'Test', apiKey: KEY, sharedSecret: SECRET });
+    const id = s.credentials.find('Test')!.id;
+    await withUser([{ pick: 'Test' }, { confirm: undefined }], async () => {
+      assert.equal(await vscode.commands.executeCommand('veriff.removeCredentials'), false);
+    });
+    assert.ok(s.credentials.find('Test'), 'declining the modal keeps it');
+    await withUser([{ pick: 'Test' }, { confirm: 'Remove' }], async () => {
+      assert.equal(await vscode.commands.executeCommand('veriff.removeCredentials'), true);
+    });
+    assert.equal(s.credentials.find('Test'), undefined);
+    assert.equal(await s.context.secrets.get(`veriff.credentials.${id}`), undefined);
+  });
+
+  it('notices credentials changed behind its back (another window) through secrets.onDidChange', async () => {
+    const s = await services();
+    await vscode.commands.executeCommand('veriff.setCredentials', { name: 'Test', apiKey: KEY, sharedSecret: SECRET });
+    const test = s.credentials.find('Test')!;
+    assert.equal((await s.credentials.getSecrets(test))?.sharedSecret, SECRET);
+    const changed = new Promise<void>((resolve) => {
+      const sub = s.credentials.onDidChange(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+    await s.context.secrets.store(`veriff.credentials.${test.id}`, JSON.stringify({ apiKey: KEY, sharedSecret: 'rotated-secret-1' }));
+    await changed;
+    assert.equal((await s.credentials.getSecrets(test))?.sharedSecret, 'rotated-secret-1');
+  });
+});

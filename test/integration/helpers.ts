@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import type { VeriffTestSessionsApi } from '../../src/extension';
+import type { Services } from '../../src/vscode/services';
+import { vscodeUserInput } from '../../src/vscode/userInput';
+import { ScriptedUserInput, type Answer } from '../support/scriptedUserInput';
+
+export const EXTENSION_ID = 'veriff-test-sessions.veriff-test-sessions';
+
+export async function extensionApi(): Promise<VeriffTestSessionsApi> {
+  const ext = vscode.extensions.getExtension<VeriffTestSessionsApi>(EXTENSION_ID);
+  if (!ext) {
+    throw new Error(`${EXTENSION_ID} is not loaded`);
+  }
+  return ext.activate();
+}
+
+export async function services(): Promise<Services> {
+  const api = await extensionApi();
+  if (!api.testing) {
+    throw new Error('test hooks are not exposed (extension not in test mode)');
+  }
+  return api.testing.services;
+}
+
+/** Installs a scripted user for the duration of `body`, then checks every answer was used. */
+export async function withUser<T>(answers: Answer[], body: (user: ScriptedUserInput) => Thenable<T>): Promise<T> {
+  const s = await services();
+  const user = new ScriptedUserInput(answers);
+  s.ui = user;
+  try {
+    const result = await body(user);
+    user.assertDone();
+    return result;
+  } finally {
+    s.ui = vscodeUserInput;
+  }
+}
+
+/** Removes every integration so each test starts from "no credentials". */
+export async function removeAllIntegrations(): Promise<void> {
+  const s = await services();
+  for (const i of s.credentials.list()) {
+    await s.credentials.remove(i.id);
+  }
+}

@@ -1,0 +1,169 @@
+// Packs the extension with the real @vscode/vsce (as `npm run package` does) into a temp folder and
+// checks what ships: the allowlist in .vscodeignore, the lazy undici split, the Marketplace metadata.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const vsceBin = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+
+interface ZipEntry {
+  name: string;
+  read(): Buffer;
+}
+
+/** Reads a zip's central directory (what a .vsix is); enough for vsce's stored and deflated entries. */
+function readZip(buffer: Buffer): ZipEntry[] {
+  let eocd = -1;
+  for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 22 - 0xffff); i--) {
+    if (buffer.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) {
+    throw new Error('not a zip file (no end of central directory)');
+  }
+  const count = buffer.readUInt16LE(eocd + 10);
+  let at = buffer.readUInt32LE(eocd + 16);
+  const entries: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    assert.equal(buffer.readUInt32LE(at), 0x02014b50, 'central directory entry');
+    const method = buffer.readUInt16LE(at + 10);
+    const compressedSize = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const extraLength = buffer.readUInt16LE(at + 30);
+    const commentLength = buffer.readUInt16LE(at + 32);
+    const localHeader = buffer.readUInt32LE(at + 42);
+    const name = buffer.toString('utf8', at + 46, at + 46 + nameLength);
+    entries.push({
+      name,
+      read: () => {
+        const start = localHeader + 30 + buffer.readUInt16LE(localHeader + 26) + buffer.readUInt16LE(localHeader + 28);
+        const data = buffer.subarray(start, start + compressedSize);
+        if (method === 0) return Buffer.from(data);
+        if (method === 8) return zlib.inflateRawSync(data);
+        throw new Error(`${name}: unsupported compression method ${method}`);
+      },
+    });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+function vsce(args: string[], cwd = repoRoot): string {
+  const r = spawnSync(process.execPath, [vsceBin, ...args], { cwd, encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, `vsce ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(path.join(repoRoot, dir))) return [];
+  return fs
+    .readdirSync(path.join(repoRoot, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(repoRoot, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
+}
+
+/** What may ship, as the .vsix names it (vsce renames README/CHANGELOG/LICENSE). */
+function expectedVsixFiles(): string[] {
+  const packageFiles = [
+    'package.json',
+    'readme.md',
+    'changelog.md',
+    'LICENSE.txt',
+    'dist/extension.js',
+    'dist/undici.js',
+    ...fs.readdirSync(repoRoot).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f)),
+    ...filesUnder('l10n'),
+    ...filesUnder('media'),
+  ];
+  return ['[Content_Types].xml', 'extension.vsixmanifest', ...packageFiles.map((f) => `extension/${f}`)].sort();
+}
+
+function pngSize(png: Buffer): { width: number; height: number } {
+  assert.equal(png.toString('latin1', 1, 4), 'PNG', 'a PNG file');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe('packaging: the .vsix built by vsce', function () {
+  this.timeout(180000);
+  let tmp: string;
+  let vsixPath: string;
+  let entries: ZipEntry[];
+  const file = (name: string): Buffer => {
+    const entry = entries.find((e) => e.name === name);
+    assert.ok(entry, `${name} is in the .vsix`);
+    return entry.read();
+  };
+
+  before(function () {
+    for (const f of ['dist/extension.js', 'dist/undici.js']) {
+      assert.ok(fs.existsSync(path.join(repoRoot, f)), `${f} exists (run \`npm run build\` first)`);
+    }
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'veriff-vsix-'));
+    vsixPath = path.join(tmp, 'veriff-test-sessions.vsix');
+    vsce(['package', '--no-dependencies', '--out', vsixPath]);
+    entries = readZip(fs.readFileSync(vsixPath));
+  });
+
+  after(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('holds exactly the allowlisted files', () => {
+    assert.deepEqual(entries.map((e) => e.name).sort(), expectedVsixFiles());
+  });
+
+  it('ships no dependencies, sources, source maps, tests or build output of the tests', () => {
+    const names = entries.map((e) => e.name);
+    const bad = names.filter((n) => /(^|\/)(node_modules|src|test|out|\.vscode-test|scripts|docs)\//.test(n) || /\.(map|ts|vsix)$/.test(n));
+    assert.deepEqual(bad, []);
+    assert.ok(names.every((n) => !/\.(js|cjs|mjs)$/.test(n) || /^extension\/dist\/(extension|undici)\.js$/.test(n)), 'the only scripts are the two bundles');
+  });
+
+  it('keeps undici out of the activation bundle: dist/extension.js only refers to the lazy dist/undici.js', () => {
+    const main = file('extension/dist/extension.js').toString('utf8');
+    const http = file('extension/dist/undici.js').toString('utf8');
+    assert.deepEqual(main.match(/undici/g), ['undici'], 'one mention of undici in the main bundle');
+    assert.match(main, /require\("\.\/undici\.js"\)/, 'loaded lazily from the separate bundle');
+    for (const marker of ['llhttp', 'kConnected', 'EnvHttpProxyAgent', 'RetryAgent']) {
+      assert.ok(http.includes(marker), `${marker} is undici's (found in dist/undici.js)`);
+      assert.ok(!main.includes(marker), `${marker} is not in dist/extension.js`);
+    }
+    assert.ok(main.length < http.length / 2, `main bundle (${main.length} B) is far smaller than the HTTP stack (${http.length} B)`);
+  });
+
+  it('carries the Marketplace metadata: icon, banner, repository, license', () => {
+    const manifest = JSON.parse(file('extension/package.json').toString('utf8'));
+    assert.equal(manifest.license, 'MIT');
+    assert.equal(manifest.repository.url, 'https://github.com/veriff-test-sessions/veriff-test-sessions');
+    assert.match(manifest.bugs.url, /^https:\/\/github\.com\/veriff-test-sessions\/veriff-test-sessions\/issues$/);
+    assert.match(manifest.homepage, /^https:\/\//);
+    assert.match(manifest.galleryBanner.color, /^#[0-9a-f]{6}$/i);
+    assert.ok(['dark', 'light'].includes(manifest.galleryBanner.theme));
+    assert.match(manifest.icon, /\.png$/);
+    const icon = pngSize(file(`extension/${manifest.icon}`));
+    assert.ok(icon.width >= 128 && icon.width === icon.height, `icon is square and at least 128 px (${icon.width}×${icon.height})`);
+    const vsixManifest = file('extension.vsixmanifest').toString('utf8');
+    assert.match(vsixManifest, /<Icon>extension\/media\/icon\.png<\/Icon>/);
+    assert.match(vsixManifest, /Microsoft\.VisualStudio\.Services\.Links\.Source" Value="https:\/\/github\.com\/veriff-test-sessions\/veriff-test-sessions/);
+    assert.match(vsixManifest, /<License>extension\/LICENSE\.txt<\/License>/);
+    assert.match(file('extension/LICENSE.txt').toString('utf8'), /^MIT License[\s\S]*Veriff Test Sessions contributors/);
+    assert.match(file('extension/changelog.md').toString('utf8'), new RegExp(`## \\[${manifest.version.replace(/\./g, '\\.')}\\]`), 'CHANGELOG has an entry for this version');
+  });
+
+  it('`vsce ls` lists the same files as the package', () => {
+    const listed = vsce(['ls', '--no-dependencies'])
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((f) => `extension/${f.replace(/^README\.md$/, 'readme.md').replace(/^CHANGELOG\.md$/, 'changelog.md').replace(/^LICENSE$/, 'LICENSE.txt')}`)
+      .sort();
+    assert.deepEqual(listed, entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).sort());
+  });
+});
