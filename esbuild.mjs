@@ -2,6 +2,7 @@
 // first request). `require('undici')` in the sources is rewritten to `./undici.js` so the main
 // bundle never contains undici and activation never pays for it.
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -36,6 +37,8 @@ if (watch) {
   console.log('[watch] build started; watching for changes');
 } else {
   const started = Date.now();
+  // A production build starts from an empty dist/ so no stale source map of a dev build ships.
+  fs.rmSync('dist', { recursive: true, force: true });
   await Promise.all(builds.map((b) => esbuild.build(b)));
   console.log(`[build] dist/ built in ${Date.now() - started} ms (${production ? 'production' : 'development'})`);
 }

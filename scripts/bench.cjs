@@ -175,6 +175,9 @@ async function hostRun(i) {
 }
 
 async function extensionHost() {
+  if (HOST_RUNS < 1) {
+    return { skipped: 'VERIFF_BENCH_HOST_RUNS=0' };
+  }
   if (!fs.existsSync(runtimePaths.codeServerEntry)) {
     step('the VS Code test runtime is missing: run `npm run runtime:install`; skipping the extension-host part');
     return { skipped: 'VS Code test runtime not installed (npm run runtime:install)' };

@@ -96,8 +96,8 @@ function localiseManifest() {
 }
 
 function exportBundle() {
-  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-  const r = spawnSync(npx, ['--yes', L10N_DEV, 'export', '--outDir', './l10n', './src'], { cwd: repoRoot, encoding: 'utf8' });
+  const cli = require.resolve('@vscode/l10n-dev/dist/cli.js');
+  const r = spawnSync(process.execPath, [cli, 'export', '--outDir', './l10n', './src'], { cwd: repoRoot, encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(`${L10N_DEV} export failed:\n${r.stdout}${r.stderr}`);
   }

@@ -19,6 +19,7 @@ import { TrackingFileWatcher } from './vscode/trackingFileWatcher';
 import { BudgetService } from './vscode/budget/budgetService';
 import { BudgetStatusBar } from './vscode/budgetStatusBar';
 import { isUndiciLoaded } from './core/http/dispatcher';
+import { withSerialisedGlobalState } from './vscode/serialisedMemento';
 
 export interface VeriffTestSessionsApi extends SessionsApi {
   readonly version: 1;
@@ -32,8 +33,10 @@ export interface VeriffTestSessionsApi extends SessionsApi {
   };
 }
 
-export function activate(context: vscode.ExtensionContext): VeriffTestSessionsApi {
+export function activate(extensionContext: vscode.ExtensionContext): VeriffTestSessionsApi {
   const started = performance.now();
+  // One globalState write at a time for every part: concurrent writes of different keys undo each other.
+  const context = withSerialisedGlobalState(extensionContext);
   const log = new VeriffLog();
   const credentials = new CredentialStore(context);
   const access = new VeriffAccess(credentials, log);

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { serialisedGlobalState, type SerialisedMemento } from './serialisedMemento';
 
 /**
  * JSON state in `globalState`, shared by every window of VS Code. globalState values follow other
  * windows' writes but raise no event, so each save also touches a small secret: SecretStorage's
- * onDidChange fires in every window, and they re-read the state.
+ * onDidChange fires in every window, and they re-read the state. Writes go through the extension's
+ * one SerialisedMemento: writes of different keys made at once would otherwise undo each other.
  */
 export class SharedState implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<unknown>();
@@ -13,11 +15,13 @@ export class SharedState implements vscode.Disposable {
   private lastSignal: string | undefined;
   /** Signals this window wrote: a late onDidChange for one of them is not another window's save. */
   private readonly ownSignals = new Set<string>();
+  private readonly globalState: SerialisedMemento;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly key: string,
   ) {
+    this.globalState = serialisedGlobalState(context.globalState);
     this.subscription = context.secrets.onDidChange(async (e) => {
       if (e.key !== this.signalKey) {
         return;
@@ -35,11 +39,11 @@ export class SharedState implements vscode.Disposable {
   }
 
   load(): unknown {
-    return this.context.globalState.get<unknown>(this.key);
+    return this.globalState.get<unknown>(this.key);
   }
 
   async save(value: unknown): Promise<void> {
-    await this.context.globalState.update(this.key, value);
+    await this.globalState.update(this.key, value);
     this.lastSignal = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     this.ownSignals.add(this.lastSignal);
     if (this.ownSignals.size > 200) {

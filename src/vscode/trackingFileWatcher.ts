@@ -26,6 +26,8 @@ interface FileState {
   again: boolean;
 }
 
+const RESCAN_INTERVAL_MS = 15_000;
+
 /**
  * Watches the tracking file(s) (`veriff.trackingFile`, default any `.veriff-sessions.jsonl` in the
  * workspace) that test suites append one line per created session to, and tracks what is appended:
@@ -41,6 +43,8 @@ export class TrackingFileWatcher implements vscode.Disposable {
   private started = false;
   private disposed = false;
   private scan: Promise<void> = Promise.resolve();
+  private rescanTimer: ReturnType<typeof setInterval> | undefined;
+  private patterns: vscode.RelativePattern[] = [];
 
   constructor(private readonly services: Services) {}
 
@@ -103,7 +107,7 @@ export class TrackingFileWatcher implements vscode.Disposable {
       w.dispose();
     }
     this.watchers = [];
-    const found: Thenable<vscode.Uri[]>[] = [];
+    const patterns: vscode.RelativePattern[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const glob = vscode.workspace.getConfiguration('veriff', folder.uri).get<string>('trackingFile', '**/.veriff-sessions.jsonl').trim();
       if (glob === '') {
@@ -117,13 +121,28 @@ export class TrackingFileWatcher implements vscode.Disposable {
         watcher.onDidChange((uri) => void this.readAppended(uri)),
         watcher.onDidDelete((uri) => void this.forget(uri)),
       );
-      found.push(vscode.workspace.findFiles(pattern, '**/node_modules/**'));
+      patterns.push(pattern);
       if (!this.started) {
         this.services.log.info(`Watching tracking files ${glob} in ${folder.name}`);
       }
     }
     this.started = true;
-    this.scan = Promise.all(found).then(
+    this.patterns = patterns;
+    this.scan = this.findAndRead();
+    if (!this.rescanTimer) {
+      // File events can be missed (e.g. a file written into a folder created the same moment), so
+      // a slow rescan catches up; a file that did not grow costs one stat.
+      this.rescanTimer = setInterval(() => {
+        this.scan = this.scan.then(() => this.findAndRead());
+      }, RESCAN_INTERVAL_MS);
+    }
+  }
+
+  private findAndRead(): Promise<void> {
+    if (this.disposed) {
+      return Promise.resolve();
+    }
+    return Promise.all(this.patterns.map((p) => vscode.workspace.findFiles(p, '**/node_modules/**'))).then(
       async (lists) => {
         await Promise.all(lists.flat().map((uri) => this.readAppended(uri)));
       },
@@ -274,6 +293,7 @@ export class TrackingFileWatcher implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
+    clearInterval(this.rescanTimer);
     for (const d of [...this.watchers, ...this.subscriptions]) {
       d.dispose();
     }

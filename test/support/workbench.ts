@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { startMockVeriff, type MockVeriff } from './mockVeriff';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const screenshotDir = path.join(repoRoot, 'test-results', 'screenshots');
@@ -13,6 +14,7 @@ interface CodeServer {
   url: string;
   port: number;
   root: string;
+  userDataDir: string;
   logFile: string;
   stop(): Promise<void>;
 }
@@ -121,6 +123,7 @@ export async function openVeriffSidebar(page: Page): Promise<Locator> {
     await item.click({ force: true });
   }
   await container.first().waitFor({ timeout: 30000 });
+  await widenSidebar(page, 480);
   return page.locator('.sidebar');
 }
 
@@ -136,10 +139,17 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Where the README's pictures live: the UI tests that take them refresh them on every run. */
+export const readmeImageDir = path.join(repoRoot, 'docs', 'images');
+
+export async function screenshot(page: Page, name: string, opts: { readme?: boolean } = {}): Promise<string> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
   await page.screenshot({ path: file });
+  if (opts.readme) {
+    fs.mkdirSync(readmeImageDir, { recursive: true });
+    fs.copyFileSync(file, path.join(readmeImageDir, `${name}.png`));
+  }
   return file;
 }
 
@@ -155,4 +165,173 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs =
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`text ${pattern} did not appear; last text: ${last.slice(0, 500)}`);
+}
+
+/** Drags the sidebar's edge so rows show their whole description (readable screenshots). */
+export async function widenSidebar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width - 4) {
+    return;
+  }
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** The extension's "Veriff" log as written to disk by the workbench's server (every line, not just the visible ones). */
+export function readVeriffLog(wb: Workbench): string {
+  const logsDir = path.join(wb.server.userDataDir, 'logs');
+  const files = fs.existsSync(logsDir)
+    ? fs.readdirSync(logsDir, { recursive: true }).map(String).filter((f) => f.endsWith('Veriff.log'))
+    : [];
+  return files.map((f) => fs.readFileSync(path.join(logsDir, f), 'utf8')).join('\n');
+}
+
+/**
+ * The hooks every UI suite has: opens a workbench before the suite's tests, closes it after them,
+ * and takes a `failed-<title>` screenshot after a failed test. Call it inside `describe`. Returns
+ * the open workbench.
+ */
+export function useWorkbench(opts: OpenOptions = {}, around: { beforeOpen?: () => Promise<void>; afterClose?: () => Promise<void> } = {}): () => Workbench {
+  let wb: Workbench | undefined;
+  before(async function () {
+    await around.beforeOpen?.();
+    wb = await openWorkbench(opts);
+  });
+  after(async function () {
+    try {
+      await wb?.close();
+    } finally {
+      await around.afterClose?.();
+    }
+  });
+  afterEach(screenshotOnFailure(() => wb));
+  return () => {
+    if (!wb) {
+      throw new Error('the workbench is not open (its before hook failed or has not run)');
+    }
+    return wb;
+  };
+}
+
+/**
+ * useWorkbench with a mock Veriff server in the UI test process: started before the workbench
+ * opens (`seed` puts the suite's sessions into it) and closed once the workbench has closed.
+ */
+export function useWorkbenchWithMockVeriff(seed: (mock: MockVeriff) => void = () => undefined): { wb: () => Workbench; mock: () => MockVeriff } {
+  let mock: MockVeriff | undefined;
+  const wb = useWorkbench(
+    {},
+    {
+      beforeOpen: async () => {
+        mock = await startMockVeriff();
+        seed(mock);
+      },
+      afterClose: async () => {
+        await mock?.server.close();
+      },
+    },
+  );
+  return {
+    wb,
+    mock: () => {
+      if (!mock) {
+        throw new Error('the mock Veriff server is not running (its before hook failed or has not run)');
+      }
+      return mock;
+    },
+  };
+}
+
+/** An `afterEach` hook: a screenshot `<prefix><test title>` of the workbench when the test failed. */
+export function screenshotOnFailure(getWorkbench: () => Workbench | undefined, prefix = 'failed-'): (this: Mocha.Context) => Promise<void> {
+  return async function (this: Mocha.Context) {
+    const wb = getWorkbench();
+    if (this.currentTest?.state === 'failed' && wb) {
+      await screenshot(wb.page, `${prefix}${this.currentTest.title.replace(/\W+/g, '-')}`);
+    }
+  };
+}
+
+/** Answers the quick input that shows `prompt` with `text` and Enter. */
+export async function answerQuickInput(page: Page, prompt: RegExp, text: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await waitForText(widget, prompt);
+  await widget.locator('input').first().fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Checks the modal dialog's text against `expected`, clicks `button` and returns the text. */
+export async function confirmDialog(page: Page, expected: RegExp, button = 'Delete'): Promise<string> {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: 30000 });
+  const text = await waitForText(dialog, expected);
+  await dialog.locator('.monaco-button', { hasText: new RegExp(`^${button.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: 15000 });
+  return text;
+}
+
+/**
+ * Right-clicks a row and chooses `entry` from its context menu, as a user would; with `screenshot`,
+ * takes one (named so) while the menu is open and the entry hovered.
+ */
+export async function chooseFromContextMenu(page: Page, row: Locator, entry: string, opts: { screenshot?: string; readme?: boolean } = {}): Promise<void> {
+  await row.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor({ state: 'visible', timeout: 15000 });
+  const item = menu.locator('.action-item', { hasText: entry }).first();
+  if (!(await item.isVisible())) {
+    const entries = (await menu.locator('.action-item').allTextContents()).map((t) => t.trim()).filter(Boolean);
+    throw new Error(`context menu has no "${entry}"; it has: ${entries.join(' | ')}`);
+  }
+  await item.hover();
+  if (opts.screenshot) {
+    await screenshot(page, opts.screenshot, { readme: opts.readme });
+  }
+  // A click right after the menu opens can be ignored by the workbench; focus + Enter is reliable.
+  await item.locator('.action-menu-item').first().focus();
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden', timeout: 15000 });
+}
+
+/**
+ * Waits for a notification matching `pattern` (and `until`, e.g. "the progress entry has gone") and
+ * returns the notification center's text. This workbench files extension notifications in the
+ * notification center without a toast, so it is opened from the status bar's bell, as a user would,
+ * and cleared afterwards so the next wait sees only new notifications. With `screenshot`, the
+ * notification is expanded (the whole message in the picture) and a screenshot taken first.
+ */
+export async function waitForNotification(
+  page: Page,
+  pattern: RegExp,
+  opts: { screenshot?: string; readme?: boolean; until?: (text: string) => boolean; timeoutMs?: number } = {},
+): Promise<string> {
+  const center = page.locator('.notifications-center');
+  const bell = page.locator('.statusbar').getByRole('button', { name: /notification/i }).first();
+  const deadline = Date.now() + (opts.timeoutMs ?? 30000);
+  let last = '';
+  while (Date.now() < deadline) {
+    if (!(await center.isVisible())) {
+      await bell.click();
+    }
+    last = ((await center.textContent().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
+    if (pattern.test(last) && (opts.until?.(last) ?? true)) {
+      if (opts.screenshot) {
+        const item = center.locator('.notification-list-item', { hasText: pattern }).first();
+        const expand = item.getByRole('button', { name: /expand/i }).first();
+        if (await expand.isVisible().catch(() => false)) {
+          await expand.click();
+        }
+        await page.mouse.move(700, 300);
+        await screenshot(page, opts.screenshot, { readme: opts.readme });
+      }
+      await center.getByRole('button', { name: /clear all/i }).first().click();
+      await center.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => undefined);
+      return last;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`notification ${pattern} did not appear; the notification center shows: ${last.slice(0, 300)}`);
 }

@@ -1,85 +1,29 @@
 import * as assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
 import { sign } from '../../src/core/signing';
-import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';
-import { openVeriffSidebar, openWorkbench, runFromPalette, screenshot, waitForText, type Workbench } from '../support/workbench';
-
-/** Answers the quick input that shows `prompt` with `text` and Enter. */
-async function answer(page: Page, prompt: RegExp, text: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget');
-  await waitForText(widget, prompt);
-  const input = widget.locator('input').first();
-  await input.fill(text);
-  await page.keyboard.press('Enter');
-}
-
-/** Right-clicks a row, takes a screenshot of the open menu, then chooses `entry`. */
-async function contextMenu(page: Page, row: Locator, entry: string, shot?: string): Promise<void> {
-  await row.click({ button: 'right' });
-  const menu = page.locator('.context-view .monaco-menu');
-  await menu.waitFor({ state: 'visible', timeout: 15000 });
-  const item = menu.locator('.action-item', { hasText: entry }).first();
-  if (!(await item.isVisible())) {
-    const entries = (await menu.locator('.action-item').allTextContents()).map((t) => t.trim()).filter(Boolean);
-    throw new Error(`context menu has no "${entry}"; it has: ${entries.join(' | ')}`);
-  }
-  await item.hover();
-  if (shot) {
-    await screenshot(page, shot);
-  }
-  // A click right after the menu opens can be ignored by the workbench; focus + Enter is reliable.
-  await item.locator('.action-menu-item').first().focus();
-  await page.keyboard.press('Enter');
-  await menu.waitFor({ state: 'hidden', timeout: 15000 });
-}
-
-/** Confirms the modal warning after checking its text. */
-async function confirmDialog(page: Page, expected: RegExp): Promise<void> {
-  const dialog = page.locator('.monaco-dialog-box');
-  await dialog.waitFor({ state: 'visible', timeout: 30000 });
-  await waitForText(dialog, expected);
-  await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).first().click();
-  await dialog.waitFor({ state: 'hidden', timeout: 15000 });
-}
+import { answerQuickInput, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForText } from '../support/workbench';
 
 describe('UI: Delete Session from the Veriff sidebar', function () {
   this.timeout(180000);
-  let wb: Workbench;
-  let mock: MockVeriff;
   let ids: string[];
-
-  before(async function () {
-    mock = await startMockVeriff();
-    ids = [0, 1, 2].map(() => mock.server.seedSession(mock.apiKey, { status: 'approved' }).id);
-    wb = await openWorkbench();
-  });
-
-  after(async function () {
-    await wb?.close();
-    await mock?.server.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      await screenshot(wb.page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    }
+  const { wb, mock } = useWorkbenchWithMockVeriff((veriff) => {
+    ids = [0, 1, 2].map(() => veriff.server.seedSession(veriff.apiKey, { status: 'approved' }).id);
   });
 
   it('sets credentials and tracks sessions through the palette; the tree shows them with their fetched status', async () => {
-    const page = wb.page;
+    const page = wb().page;
     // The Veriff icon in the activity bar means the extension's contributions are loaded; then
     // back to the Explorer, so that the Veriff view opens again once the sessions are tracked.
     await openVeriffSidebar(page);
     await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
     await page.locator('.sidebar .composite.title', { hasText: /explorer/i }).first().waitFor({ timeout: 30000 });
     await runFromPalette(page, 'Veriff: Set API Credentials');
-    await answer(page, /A name for this integration/, 'UI Test');
-    await answer(page, /API URL from the Veriff Customer Portal/, mock.server.url);
-    await answer(page, /API key \(a UUID\)/, mock.apiKey);
-    await answer(page, /Shared secret key/, mock.sharedSecret);
+    await answerQuickInput(page, /A name for this integration/, 'UI Test');
+    await answerQuickInput(page, /API URL from the Veriff Customer Portal/, mock().server.url);
+    await answerQuickInput(page, /API key \(a UUID\)/, mock().apiKey);
+    await answerQuickInput(page, /Shared secret key/, mock().sharedSecret);
     await runFromPalette(page, 'Veriff: Track Sessions…');
-    await answer(page, /Session ids to track/, ids.join(' '));
-    await answer(page, /Run label/, 'ui-run');
+    await answerQuickInput(page, /Session ids to track/, ids.join(' '));
+    await answerQuickInput(page, /Run label/, 'ui-run');
 
     const sidebar = await openVeriffSidebar(page);
     await waitForText(sidebar.locator('.monaco-list-row', { hasText: 'ui-run' }).first(), /ui-run.*3 sessions/);
@@ -88,30 +32,30 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
       await waitForText(sidebar.locator(`.monaco-list-row[aria-label*="${id}"]`), new RegExp(`${id.slice(0, 8)}.*approved`));
     }
     await waitForText(sidebar, /UI Test/); // the view's description: the active integration
-    await screenshot(page, 'tree');
-    assert.equal(mock.server.deleteRequests().length, 0);
+    await screenshot(page, 'tree', { readme: true });
+    assert.equal(mock().server.deleteRequests().length, 0);
   });
 
   it('right-click → Delete Session → confirm: the row disappears and Veriff got one signed DELETE', async () => {
-    const page = wb.page;
+    const page = wb().page;
     const sidebar = page.locator('.sidebar');
     const row = sidebar.locator(`.monaco-list-row[aria-label*="${ids[0]}"]`);
-    await contextMenu(page, row, 'Delete Session', 'context-menu-delete');
+    await chooseFromContextMenu(page, row, 'Delete Session', { screenshot: 'context-menu-delete', readme: true });
     // The cost sentence comes from the delete budget when it is wired, else the default one.
     await confirmDialog(page, new RegExp(`Delete session ${ids[0].slice(0, 8)}\\?.*This uses 1 of (Veriff's delete budget|the \\d+ deletes? left)`, 's'));
     await row.waitFor({ state: 'detached', timeout: 30000 });
-    const sent = mock.server.deleteRequests();
+    const sent = mock().server.deleteRequests();
     assert.equal(sent.length, 1);
     assert.equal(sent[0].path, `/v1/sessions/${ids[0]}`);
-    assert.equal(sent[0].apiKey, mock.apiKey);
-    assert.equal(sent[0].signature, sign(ids[0], mock.sharedSecret));
+    assert.equal(sent[0].apiKey, mock().apiKey);
+    assert.equal(sent[0].signature, sign(ids[0], mock().sharedSecret));
     assert.equal(sent[0].status, 200);
-    assert.equal(mock.server.state.getSession(ids[0]), undefined);
+    assert.equal(mock().server.state.getSession(ids[0]), undefined);
     await sidebar.locator(`.monaco-list-row[aria-label*="${ids[1]}"]`).waitFor({ timeout: 5000 });
   });
 
   it('"Veriff: Delete Session" from the palette: check a session in the quick pick, confirm, gone', async () => {
-    const page = wb.page;
+    const page = wb().page;
     await runFromPalette(page, 'Veriff: Delete Session');
     const widget = page.locator('.quick-input-widget');
     await waitForText(widget, /Veriff: Delete Session \(UI Test\)/);
@@ -127,13 +71,13 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
     await confirmDialog(page, new RegExp(`Delete session ${ids[1].slice(0, 8)}\\?`));
     const row = page.locator(`.sidebar .monaco-list-row[aria-label*="${ids[1]}"]`);
     await row.waitFor({ state: 'detached', timeout: 30000 });
-    const sent = mock.server.deleteRequests();
+    const sent = mock().server.deleteRequests();
     assert.deepEqual(
       sent.map((r) => r.path),
       [`/v1/sessions/${ids[0]}`, `/v1/sessions/${ids[1]}`],
     );
-    assert.equal(sent[1].signature, sign(ids[1], mock.sharedSecret));
-    assert.ok(mock.server.state.getSession(ids[2]), 'the third session was not touched');
+    assert.equal(sent[1].signature, sign(ids[1], mock().sharedSecret));
+    assert.ok(mock().server.state.getSession(ids[2]), 'the third session was not touched');
     await screenshot(page, 'delete-from-palette');
   });
 });

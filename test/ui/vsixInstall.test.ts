@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { installVsix, openVeriffSidebar, openWorkbench, repoRoot, runFromPalette, screenshot, waitForText, type Workbench } from '../support/workbench';
+import { installVsix, openVeriffSidebar, openWorkbench, repoRoot, runFromPalette, screenshot, screenshotOnFailure, waitForText, type Workbench } from '../support/workbench';
 
 async function waitForFrameText(page: Page, pattern: RegExp, timeoutMs = 30000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -51,11 +51,7 @@ describe('UI: the packaged .vsix installs and activates in VS Code', function ()
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      await screenshot(wb.page, `failed-vsix-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    }
-  });
+  afterEach(screenshotOnFailure(() => wb, 'failed-vsix-'));
 
   it('is unpacked into the extensions dir with only the shipped files', () => {
     const dirs = fs.readdirSync(path.join(userDataDir, 'extensions')).filter((d) => d.startsWith(EXTENSION_DIR));
