@@ -131,12 +131,19 @@ export async function openVeriffSidebar(page: Page): Promise<Locator> {
 export async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
   await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
   await input.waitFor({ state: 'visible', timeout: 15000 });
   await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  // Click the row whose label is exactly the title (Enter would run whichever row is on top, and
+  // the list may still be settling).
+  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const row = widget
+    .locator('.monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) }) })
+    .first();
   await row.waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
+  await row.click();
 }
 
 /** Where the README's pictures live: the UI tests that take them refresh them on every run. */
@@ -250,7 +257,10 @@ export function screenshotOnFailure(getWorkbench: () => Workbench | undefined, p
   return async function (this: Mocha.Context) {
     const wb = getWorkbench();
     if (this.currentTest?.state === 'failed' && wb) {
-      await screenshot(wb.page, `${prefix}${this.currentTest.title.replace(/\W+/g, '-')}`);
+      const name = `${prefix}${this.currentTest.title.replace(/\W+/g, '-')}`;
+      await screenshot(wb.page, name);
+      // The extension's log next to the picture, for diagnosis (it never holds secrets).
+      fs.writeFileSync(path.join(screenshotDir, `${name}.log`), readVeriffLog(wb));
     }
   };
 }
@@ -277,23 +287,43 @@ export async function confirmDialog(page: Page, expected: RegExp, button = 'Dele
  * Right-clicks a row and chooses `entry` from its context menu, as a user would; with `screenshot`,
  * takes one (named so) while the menu is open and the entry hovered.
  */
-export async function chooseFromContextMenu(page: Page, row: Locator, entry: string, opts: { screenshot?: string; readme?: boolean } = {}): Promise<void> {
-  await row.click({ button: 'right' });
-  const menu = page.locator('.context-view .monaco-menu');
-  await menu.waitFor({ state: 'visible', timeout: 15000 });
-  const item = menu.locator('.action-item', { hasText: entry }).first();
-  if (!(await item.isVisible())) {
-    const entries = (await menu.locator('.action-item').allTextContents()).map((t) => t.trim()).filter(Boolean);
-    throw new Error(`context menu has no "${entry}"; it has: ${entries.join(' | ')}`);
+export async function chooseFromContextMenu(
+  page: Page,
+  row: Locator,
+  entry: string,
+  opts: { screenshot?: string; readme?: boolean; opens?: Locator } = {},
+): Promise<void> {
+  // The workbench closes an open context menu when the tree re-renders (a status refresh, the
+  // ages ticking), swallowing the choice; with `opens` (what the entry brings up) a swallowed
+  // choice is noticed and the menu opened again, as a user would.
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right' });
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ state: 'visible', timeout: 15000 });
+    const item = menu.locator('.action-item', { hasText: entry }).first();
+    if (!(await item.isVisible())) {
+      const entries = (await menu.locator('.action-item').allTextContents()).map((t) => t.trim()).filter(Boolean);
+      throw new Error(`context menu has no "${entry}"; it has: ${entries.join(' | ')}`);
+    }
+    await item.hover();
+    if (opts.screenshot && attempt === 1) {
+      await screenshot(page, opts.screenshot, { readme: opts.readme });
+    }
+    // A click right after the menu opens can be ignored by the workbench; focus + Enter is reliable.
+    await item.locator('.action-menu-item').first().focus();
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: 15000 });
+    if (!opts.opens) {
+      return;
+    }
+    const opened = await opts.opens.first().waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+    if (opened) {
+      return;
+    }
+    if (attempt >= 3) {
+      throw new Error(`"${entry}" from the context menu did not open what it should after ${attempt} tries`);
+    }
   }
-  await item.hover();
-  if (opts.screenshot) {
-    await screenshot(page, opts.screenshot, { readme: opts.readme });
-  }
-  // A click right after the menu opens can be ignored by the workbench; focus + Enter is reliable.
-  await item.locator('.action-menu-item').first().focus();
-  await page.keyboard.press('Enter');
-  await menu.waitFor({ state: 'hidden', timeout: 15000 });
 }
 
 /**

@@ -39,7 +39,7 @@ describe('UI: the delete budget in the status bar and Tidy Up', function () {
     await waitForText(row, /approved/);
 
     // One delete from the row's context menu.
-    await chooseFromContextMenu(page, row, 'Delete Session');
+    await chooseFromContextMenu(page, row, 'Delete Session', { opens: page.locator('.monaco-dialog-box') });
     await confirmDialog(page, /This uses 1 of the 5 deletes left this hour \(10 left today\)/);
     await row.waitFor({ state: 'detached', timeout: 30000 });
 

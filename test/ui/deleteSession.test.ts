@@ -40,7 +40,7 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
     const page = wb().page;
     const sidebar = page.locator('.sidebar');
     const row = sidebar.locator(`.monaco-list-row[aria-label*="${ids[0]}"]`);
-    await chooseFromContextMenu(page, row, 'Delete Session', { screenshot: 'context-menu-delete', readme: true });
+    await chooseFromContextMenu(page, row, 'Delete Session', { screenshot: 'context-menu-delete', readme: true, opens: page.locator('.monaco-dialog-box') });
     // The cost sentence comes from the delete budget when it is wired, else the default one.
     await confirmDialog(page, new RegExp(`Delete session ${ids[0].slice(0, 8)}\\?.*This uses 1 of (Veriff's delete budget|the \\d+ deletes? left)`, 's'));
     await row.waitFor({ state: 'detached', timeout: 30000 });

@@ -47,7 +47,7 @@ describe('UI: local sandbox', function () {
     const row = sidebar.locator(`.monaco-list-row[aria-label*="${id}"]`);
     await waitForText(row, /created/);
 
-    await chooseFromContextMenu(page, row, 'Simulate Decision…');
+    await chooseFromContextMenu(page, row, 'Simulate Decision…', { opens: page.locator('.quick-input-widget .quick-input-list') });
     await waitForText(page.locator('.quick-input-widget .quick-input-list'), /Approve.*Decline.*Request Resubmission.*Submit \(processing\).*Put in Review.*Expire.*Abandon.*Start \(end user in flow\)/s);
     await page.locator('.quick-input-widget input').pressSequentially('Approve');
     await page.keyboard.press('Enter');
@@ -55,7 +55,7 @@ describe('UI: local sandbox', function () {
     assert.deepEqual(await decision(env, id), { http: 200, status: 'approved' }, 'the sandbox approved it');
     await screenshot(page, 'sandbox-approved');
 
-    await chooseFromContextMenu(page, row, 'Delete Session');
+    await chooseFromContextMenu(page, row, 'Delete Session', { opens: page.locator('.monaco-dialog-box') });
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 15000 });
     await dialog.locator('.monaco-button', { hasText: /^Delete/ }).first().click();
@@ -80,11 +80,11 @@ describe('UI: local sandbox', function () {
     const second = CREATED.exec(await waitForNotification(page, CREATED))![1];
     const secondRow = sidebar.locator(`.monaco-list-row[aria-label*="${second}"]`);
     await waitForText(secondRow, /created/);
-    await chooseFromContextMenu(page, secondRow, 'Simulate Decision…');
+    await chooseFromContextMenu(page, secondRow, 'Simulate Decision…', { opens: page.locator('.quick-input-widget .quick-input-list') });
     await page.locator('.quick-input-widget input').pressSequentially('Start (end user in flow)');
     await page.keyboard.press('Enter');
     await waitForText(secondRow, /started/);
-    await chooseFromContextMenu(page, secondRow, 'Delete Session');
+    await chooseFromContextMenu(page, secondRow, 'Delete Session', { opens: page.locator('.monaco-dialog-box') });
     await dialog.waitFor({ state: 'visible', timeout: 15000 });
     await dialog.locator('.monaco-button', { hasText: /^Delete/ }).first().click();
     await waitForText(secondRow, /1306/);
