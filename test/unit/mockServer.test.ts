@@ -743,3 +743,23 @@ describe('mock Veriff server', () => {
     });
   });
 });
+
+describe('VeriffServer request log bound', () => {
+  it('keeps only the latest MAX_LOGGED_REQUESTS entries', async () => {
+    const { startMockVeriff, MAX_LOGGED_REQUESTS } = await import('../support/mockVeriff');
+    const { server, apiKey } = await startMockVeriff();
+    try {
+      const total = MAX_LOGGED_REQUESTS + 25;
+      for (let i = 0; i < total; i++) {
+        // Unsigned GETs are answered 401 and logged: cheap requests for filling the log.
+        await fetch(`${server.url}/v1/sessions/00000000-0000-4000-8000-${String(i).padStart(12, '0')}/decision`, { headers: { 'X-AUTH-CLIENT': apiKey } });
+      }
+      const log = server.requests;
+      assert.equal(log.length, MAX_LOGGED_REQUESTS);
+      assert.ok(log[log.length - 1].path.endsWith(`${String(total - 1).padStart(12, '0')}/decision`), 'the newest is kept');
+      assert.ok(log[0].path.endsWith(`${String(25).padStart(12, '0')}/decision`), 'the oldest 25 went first');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -124,6 +124,9 @@ const TRUNCATED_JSON = '{"status":"success","verification":{"id":"';
 const SIMPLE_FAULTS: readonly string[] = ['http500', 'drop', 'malformedJson', 'html', 'missingSignature', 'wrongSignature'];
 const SESSION_PATH = /^\/v1\/sessions\/([^/]+)(?:\/(decision|attempts))?$/;
 
+/** How many requests the log keeps (the oldest go first). */
+export const MAX_LOGGED_REQUESTS = 5000;
+
 /**
  * A Veriff-compatible HTTP API (shared/veriff-api.md) on 127.0.0.1, built on `node:http`.
  * Serves `POST /v1/sessions`, `PATCH|DELETE /v1/sessions/{id}` and
@@ -172,7 +175,15 @@ export class VeriffServer {
     return this.boundPort;
   }
 
-  /** Copy of the request log, oldest answer first. Control-API and `/v/` page requests are not logged. */
+  /** Keeps the request log bounded: a sandbox running for days must not grow without limit. */
+  private remember(entry: RequestLogEntry): void {
+    this.log.push(entry);
+    if (this.log.length > MAX_LOGGED_REQUESTS) {
+      this.log.splice(0, this.log.length - MAX_LOGGED_REQUESTS);
+    }
+  }
+
+  /** Copy of the request log (the latest MAX_LOGGED_REQUESTS), oldest answer first. Control-API and `/v/` page requests are not logged. */
   get requests(): RequestLogEntry[] {
     return this.log.map((entry) => ({ ...entry }));
   }
@@ -289,7 +300,7 @@ export class VeriffServer {
       }
     }
     if (fault === 'drop') {
-      this.log.push(entry);
+      this.remember(entry);
       req.socket.destroy();
       return;
     }
@@ -304,7 +315,7 @@ export class VeriffServer {
     entry.status = reply.status;
     const code = bodyCode(reply);
     if (code !== undefined) entry.code = code;
-    this.log.push(entry);
+    this.remember(entry);
     this.send(res, reply, signing);
   }
 
