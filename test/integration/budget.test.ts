@@ -133,6 +133,23 @@ describe('delete budget: status bar, gate and shared state', () => {
     }, 'our spend saved back next to theirs');
   });
 
+  it("saves its spends again when another window's signal comes after that window's stale global state erased them", async () => {
+    h = await setUpBudget();
+    const [id] = seed(h, ['approved']);
+    await withUser([{ confirm: 'Delete' }], () => del(id));
+    await h.budget.flush();
+    const key = apiKeyFingerprint(h.mock.apiKey);
+    const storedSpends = () => h!.s.context.globalState.get<{ integrations: Record<string, { spends: unknown[] }> }>(BUDGET_STATE_KEY)?.integrations[key]?.spends.length ?? 0;
+    assert.equal(storedSpends(), 1);
+    // Another window wrote its whole global state, with a budget from before our spend, and then
+    // signalled a save of something else (its sessions): no budget signal comes.
+    await h.s.context.globalState.update(BUDGET_STATE_KEY, { version: 1, integrations: {} });
+    assert.equal(storedSpends(), 0);
+    await h.s.context.secrets.store('veriff.signal.sessions', `window-2-${Date.now()}`);
+    await eventually(() => storedSpends() === 1, 'our spend saved again');
+    assert.equal(statusText(h), '$(trash) 4/5 · 9/10', 'nothing else changed');
+  });
+
   it('picks up deletes another window queued and sends them from here (no window works the queue yet)', async () => {
     h = await setUpBudget();
     const ids = seed(h, ['approved', 'declined']);

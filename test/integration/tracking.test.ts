@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { defaultLabel, type AddResult, type SessionStoreJSON } from '../../src/core/sessions';
+import * as os from 'node:os';
+import { defaultLabel, SessionStore, type AddResult, type SessionStoreJSON } from '../../src/core/sessions';
+import { LEGACY_SESSIONS_STATE_KEY, SESSIONS_SIGNAL_KEY, SessionRepository, type SessionRepositoryContext } from '../../src/vscode/sessionRepository';
 import { sign } from '../../src/core/signing';
 import type { Integration } from '../../src/vscode/credentials';
 import type { Services } from '../../src/vscode/services';
@@ -34,6 +36,41 @@ function writeWorkspaceFile(relative: string, content: string): vscode.Uri {
   return vscode.Uri.file(file);
 }
 
+/** A context of another install: its own storage folder, global state and secrets. */
+function fakeContext(state: Record<string, unknown>): SessionRepositoryContext {
+  const values = new Map(Object.entries(state));
+  const secrets = new Map<string, string>();
+  const secretChanged = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
+  return {
+    globalStorageUri: vscode.Uri.file(path.join(os.tmpdir(), `veriff-storage-${randomUUID()}`)),
+    globalState: {
+      keys: () => [...values.keys()],
+      get: <T>(key: string, defaultValue?: T) => (values.has(key) ? (values.get(key) as T) : defaultValue),
+      update: async (key: string, value: unknown) => {
+        if (value === undefined) {
+          values.delete(key);
+        } else {
+          values.set(key, value);
+        }
+      },
+      setKeysForSync: () => undefined,
+    } as SessionRepositoryContext['globalState'],
+    secrets: {
+      get: async (key: string) => secrets.get(key),
+      store: async (key: string, value: string) => {
+        secrets.set(key, value);
+        secretChanged.fire({ key });
+      },
+      delete: async (key: string) => {
+        secrets.delete(key);
+        secretChanged.fire({ key });
+      },
+      keys: async () => [...secrets.keys()],
+      onDidChange: secretChanged.event,
+    } as SessionRepositoryContext['secrets'],
+  };
+}
+
 describe('tracking sessions from every source', function () {
   this.timeout(60000);
   let mock: MockVeriff;
@@ -43,6 +80,8 @@ describe('tracking sessions from every source', function () {
   const tracked = () => s.sessions.store.list(integration.id);
   const trackedIds = () => tracked().map((x) => x.id);
   const session = (id: string) => s.sessions.store.get(integration.id, id);
+  /** What VS Code would call the extension's state size: all of its global state as JSON. */
+  const globalStateSize = () => JSON.stringify(Object.fromEntries(s.context.globalState.keys().map((k) => [k, s.context.globalState.get(k)]))).length;
 
   before(async () => {
     assert.ok(WORKSPACE && fs.existsSync(WORKSPACE), 'VERIFF_TEST_WORKSPACE is the opened folder');
@@ -236,6 +275,10 @@ describe('tracking sessions from every source', function () {
     const flushStarted = Date.now();
     await s.sessions.flush();
     console.log(`      persisting 10,000 sessions: ${Date.now() - flushStarted} ms`);
+    const file = vscode.Uri.joinPath(s.context.globalStorageUri, 'sessions.json');
+    const stored = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as SessionStoreJSON;
+    assert.equal(stored.integrations.find((i) => i.integrationId === integration.id)?.sessions.length, 10000, 'all in the file');
+    assert.ok(globalStateSize() < 50_000, `no large extension state: global state holds ${globalStateSize()} characters`);
     fs.rmSync(path.join(WORKSPACE, 'bench'), { recursive: true });
   });
 
@@ -308,15 +351,80 @@ describe('tracking sessions from every source', function () {
     assert.deepEqual((await api.trackSessions(a))?.alreadyTracked, [a]);
   });
 
-  it('persists tracked sessions in global state', async () => {
+  it('persists tracked sessions in sessions.json in global storage, with nothing large in global state', async () => {
     const a = randomUUID();
     await withUser([], () => vscode.commands.executeCommand('veriff.trackSessions', a, { label: 'persisted' }));
     await s.sessions.flush();
-    const stored = s.context.globalState.get<SessionStoreJSON>('veriff.sessions');
-    const entry = stored?.integrations.find((i) => i.integrationId === integration.id);
+    const file = vscode.Uri.joinPath(s.context.globalStorageUri, 'sessions.json');
+    const stored = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as SessionStoreJSON;
+    const entry = stored.integrations.find((i) => i.integrationId === integration.id);
     assert.ok(entry, 'the integration is stored');
     assert.deepEqual(entry.sessions.map((x) => x.id), [a]);
     assert.equal(entry.labels[entry.sessions[0].l], 'persisted');
+    assert.equal(s.context.globalState.get(LEGACY_SESSIONS_STATE_KEY), undefined, 'no sessions in global state');
+    assert.ok(globalStateSize() < 50_000, `global state holds ${globalStateSize()} characters`);
+  });
+
+  it('moves the sessions of an earlier version from global state to the file on the first start', async () => {
+    const a = randomUUID();
+    const old = new SessionStore();
+    old.add('integration-x', [a], { source: 'typed', label: 'from before' });
+    const ctx = fakeContext({ [LEGACY_SESSIONS_STATE_KEY]: old.toJSON() });
+    const repo = new SessionRepository(ctx, s.log);
+    try {
+      assert.equal(repo.store.get('integration-x', a)?.label, 'from before', 'the sessions are there at once');
+      await repo.flush();
+      const stored = JSON.parse(fs.readFileSync(path.join(ctx.globalStorageUri.fsPath, 'sessions.json'), 'utf8')) as SessionStoreJSON;
+      assert.deepEqual(stored.integrations.find((i) => i.integrationId === 'integration-x')?.sessions.map((x) => x.id), [a]);
+      assert.equal(ctx.globalState.get(LEGACY_SESSIONS_STATE_KEY), undefined, 'the global state key is cleared');
+      assert.equal(s.log.recent().filter((l) => l.includes('moved from global state') && l.includes(ctx.globalStorageUri.fsPath)).length, 1, 'one log line');
+    } finally {
+      repo.dispose();
+    }
+    // The next start reads the file.
+    const again = new SessionRepository(ctx, s.log);
+    assert.equal(again.store.get('integration-x', a)?.label, 'from before');
+    again.dispose();
+    fs.rmSync(ctx.globalStorageUri.fsPath, { recursive: true, force: true });
+  });
+
+  it('sets a corrupt sessions file aside and starts empty with a warning', async () => {
+    const ctx = fakeContext({});
+    fs.mkdirSync(ctx.globalStorageUri.fsPath, { recursive: true });
+    const file = path.join(ctx.globalStorageUri.fsPath, 'sessions.json');
+    fs.writeFileSync(file, '{"version":1,"integrations":[{"integ');
+    const repo = new SessionRepository(ctx, s.log);
+    try {
+      assert.equal(repo.store.size(), 0, 'started empty');
+      const warning = await until('the warning', () => s.log.recent().find((l) => l.startsWith('[warning]') && l.includes(file) && l.includes('could not be read')));
+      assert.match(warning, /starting with no tracked sessions/);
+      assert.equal(fs.existsSync(file), false, 'the corrupt file is out of the way');
+      const kept = fs.readdirSync(ctx.globalStorageUri.fsPath).filter((n) => n.startsWith('sessions.json.corrupt-'));
+      assert.equal(kept.length, 1, 'and kept under another name');
+      assert.equal(fs.readFileSync(path.join(ctx.globalStorageUri.fsPath, kept[0]), 'utf8'), '{"version":1,"integrations":[{"integ', 'unchanged');
+      repo.store.add('integration-y', [randomUUID()], { source: 'typed' });
+      await repo.flush();
+      assert.equal((JSON.parse(fs.readFileSync(file, 'utf8')) as SessionStoreJSON).integrations.length, 1, 'new sessions are saved');
+    } finally {
+      repo.dispose();
+      fs.rmSync(ctx.globalStorageUri.fsPath, { recursive: true, force: true });
+    }
+  });
+
+  it("adopts another window's sessions when it signals a save", async () => {
+    const a = randomUUID();
+    await withUser([], () => vscode.commands.executeCommand('veriff.trackSessions', a));
+    await s.sessions.flush();
+    // Another window adds a session, writes the file and signals.
+    const theirs = SessionStore.fromJSON(s.sessions.store.toJSON(), () => undefined);
+    const b = randomUUID();
+    theirs.add(integration.id, [b], { source: 'typed', label: 'other window' });
+    const file = vscode.Uri.joinPath(s.context.globalStorageUri, 'sessions.json');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(theirs.toJSON())));
+    await s.context.secrets.store(SESSIONS_SIGNAL_KEY, `window-2-${Date.now()}`);
+    await until("the other window's session", () => session(b));
+    assert.equal(session(b)?.label, 'other window');
+    assert.ok(session(a), 'ours is still there');
   });
 
   it('refuses to track without an integration, says so with a button to the fix, and changes nothing', async () => {

@@ -61,6 +61,7 @@ export interface QueueOverview {
 }
 
 const SETTLED_MEMORY = 1000;
+const STORED_BUDGET_RECHECK_MS = 1000;
 
 /**
  * The delete budget and the delete queue of every integration, kept in global state and shared
@@ -86,6 +87,7 @@ export class BudgetService implements DeleteGate, DeleteQueueView, vscode.Dispos
   private readonly settled = new Set<string>();
   private etaCache: { at: number; map: Map<string, QueuedInfo> } | undefined;
   private work: Promise<void> = Promise.resolve();
+  private recheck: ReturnType<typeof setTimeout> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires on every change of the budget, the queue, the runner or the lease. */
   readonly onDidChange = this.changed.event;
@@ -122,6 +124,9 @@ export class BudgetService implements DeleteGate, DeleteQueueView, vscode.Dispos
       this.budgetState.onDidChangeElsewhere((value) => this.adoptBudget(value)),
       this.queueState.onDidChangeElsewhere((value) => this.adoptQueue(value)),
       this.lease.onDidChange((held) => this.onLeaseChange(held)),
+      this.queueState.onDidChangeElsewhere(() => this.onSavedElsewhere()),
+      this.lease.onDidChangeElsewhere(() => this.onSavedElsewhere()),
+      services.sessions.onDidSaveElsewhere(() => this.onSavedElsewhere()),
       services.credentials.onDidChange(() => this.onCredentialsChange()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('veriff.continueQueueAutomatically')) {
@@ -214,6 +219,10 @@ export class BudgetService implements DeleteGate, DeleteQueueView, vscode.Dispos
    * timers here.
    */
   async reload(time?: Partial<BudgetTime>): Promise<void> {
+    if (this.recheck) {
+      clearTimeout(this.recheck);
+      this.recheck = undefined;
+    }
     this.runnerRef.stop();
     await this.runnerRef.whenIdle();
     await this.flush();
@@ -473,6 +482,30 @@ export class BudgetService implements DeleteGate, DeleteQueueView, vscode.Dispos
     }
   }
 
+  /**
+   * Another window saved the queue, the lease or its sessions (its budget is adopted by
+   * adoptBudget). A window that writes globalState sends all of it, its stale copy of the budget
+   * included, which can drop spends this window saved: check that the stored budget still holds
+   * ours and save it again if not. Checked at once and a moment later, as the other window's state
+   * may arrive after its signal.
+   */
+  private onSavedElsewhere(): void {
+    this.checkStoredBudget();
+    if (!this.recheck) {
+      this.recheck = setTimeout(() => {
+        this.recheck = undefined;
+        this.checkStoredBudget();
+      }, STORED_BUDGET_RECHECK_MS);
+    }
+  }
+
+  private checkStoredBudget(): void {
+    if (hasWhatTheyLack(this.ledgerRef.toJSON(), this.budgetState.load())) {
+      this.services.log.info('Delete budget: the stored budget lacked spends of this window (overwritten by another window); saved again');
+      void this.ledgerSaves.request();
+    }
+  }
+
   /** Another window saved the queue (it enqueued or cleared): take its list, keeping what this window settled. */
   private adoptQueue(value: unknown): void {
     if (!isRecord(value) || value.version !== 1 || !Array.isArray(value.items)) {
@@ -599,6 +632,9 @@ export class BudgetService implements DeleteGate, DeleteQueueView, vscode.Dispos
   }
 
   dispose(): void {
+    if (this.recheck) {
+      clearTimeout(this.recheck);
+    }
     this.runnerRef.stop();
     for (const s of this.partSubscriptions) {
       s.dispose();

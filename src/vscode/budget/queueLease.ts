@@ -50,6 +50,11 @@ export class QueueLease implements vscode.Disposable {
     this.subscription = this.shared.onDidChangeElsewhere(() => void this.check());
   }
 
+  /** Fires when another window saved the lease (took it, renewed it or gave it back). */
+  get onDidChangeElsewhere(): vscode.Event<unknown> {
+    return this.shared.onDidChangeElsewhere;
+  }
+
   get isHeld(): boolean {
     return this.held;
   }
