@@ -38,9 +38,9 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   // One globalState write at a time for every part: concurrent writes of different keys undo each other.
   const context = withSerialisedGlobalState(extensionContext);
   const log = new VeriffLog();
-  const credentials = new CredentialStore(context);
+  const credentials = new CredentialStore(context, log);
   const access = new VeriffAccess(credentials, log);
-  const sessions = new SessionRepository(context, log);
+  const sessions = new SessionRepository(context, log, systemClock);
   const terminalOutput = new TerminalOutputRecorder((m) => log.warn(m));
   const sandbox = new LocalSandbox(context, log, credentials);
   const services: Services = { context, log, credentials, access, sessions, clock: systemClock, ui: vscodeUserInput, terminalOutput, sandbox };

@@ -1,5 +1,5 @@
 import { isUuid } from './ids';
-import { normaliseApiUrl } from './veriffClient';
+import { apiBasePath, normaliseApiUrl } from './veriffClient';
 
 export const DEFAULT_API_URL = 'https://stationapi.veriff.com';
 
@@ -15,8 +15,7 @@ export function validateApiUrl(raw: string): { ok: true; value: string } | { ok:
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }
-  const path = url.pathname === '/' ? '' : url.pathname;
-  return { ok: true, value: `${url.origin}${path}` };
+  return { ok: true, value: `${url.origin}${apiBasePath(url)}` };
 }
 
 export function validateApiKey(raw: string): string | undefined {

@@ -14,17 +14,23 @@ export interface ErrorExplanation {
 type Entry = ErrorExplanation;
 
 const CREDENTIALS_FIX = 'Open "Veriff: Set API Credentials" and re-enter the API key and shared secret from the Veriff Customer Portal (Settings → API keys).';
+const SECRET_FIX = `Re-enter the shared secret that belongs to this API key. ${CREDENTIALS_FIX}`;
+const KEY_MISSING_FIX = `The API key is not set for this integration. ${CREDENTIALS_FIX}`;
+const SESSION_ID_FIX = 'Check the session id: it must be a UUID such as aea9ba6d-1b47-47fc-a4fc-f72b6d3584a7.';
+const REPORT_FIX = 'This is a bug in the extension or an API change; report it with the log.';
+const TRY_LATER_FIX = 'Nothing to change here; try again later.';
+const LEGACY_SIGNATURE: Entry = { meaning: 'Signature mismatch (legacy signature scheme).', fix: SECRET_FIX, retryable: false };
 
 /** Codes whose meaning does not depend on the HTTP status. */
 const BY_CODE: Readonly<Record<string, Entry>> = {
   '1001': {
     meaning: 'The id in the request is not 20–40 characters long.',
-    fix: 'Check the session id: it must be a UUID such as aea9ba6d-1b47-47fc-a4fc-f72b6d3584a7.',
+    fix: SESSION_ID_FIX,
     retryable: false,
   },
   '1002': {
     meaning: 'The id in the request is not a valid UUID v4.',
-    fix: 'Check the session id: it must be a UUID such as aea9ba6d-1b47-47fc-a4fc-f72b6d3584a7.',
+    fix: SESSION_ID_FIX,
     retryable: false,
   },
   '1003': {
@@ -39,7 +45,7 @@ const BY_CODE: Readonly<Record<string, Entry>> = {
   },
   '1102': {
     meaning: 'Mandatory parameters are missing from the request.',
-    fix: 'This is a bug in the extension or an API change; report it with the log.',
+    fix: REPORT_FIX,
     retryable: false,
   },
   '1104': {
@@ -54,7 +60,7 @@ const BY_CODE: Readonly<Record<string, Entry>> = {
   },
   '1202': {
     meaning: 'The timestamp format is incorrect (expected ISO 8601 with a time zone).',
-    fix: 'This is a bug in the extension or an API change; report it with the log.',
+    fix: REPORT_FIX,
     retryable: false,
   },
   '1203': {
@@ -104,7 +110,7 @@ const BY_CODE: Readonly<Record<string, Entry>> = {
   },
   '1801': {
     meaning: 'The X-AUTH-CLIENT header (the API key) is missing.',
-    fix: `The API key is not set for this integration. ${CREDENTIALS_FIX}`,
+    fix: KEY_MISSING_FIX,
     retryable: false,
   },
   '1802': {
@@ -124,19 +130,11 @@ const BY_CODE: Readonly<Record<string, Entry>> = {
   },
   '1812': {
     meaning: 'Signature verification failed: the shared secret does not match this API key (or the signature is malformed).',
-    fix: `Re-enter the shared secret that belongs to this API key. ${CREDENTIALS_FIX}`,
+    fix: SECRET_FIX,
     retryable: false,
   },
-  '1813': {
-    meaning: 'Signature mismatch (legacy signature scheme).',
-    fix: `Re-enter the shared secret that belongs to this API key. ${CREDENTIALS_FIX}`,
-    retryable: false,
-  },
-  '1814': {
-    meaning: 'Signature mismatch (legacy signature scheme).',
-    fix: `Re-enter the shared secret that belongs to this API key. ${CREDENTIALS_FIX}`,
-    retryable: false,
-  },
+  '1813': LEGACY_SIGNATURE,
+  '1814': LEGACY_SIGNATURE,
   '1815': {
     meaning: 'Veriff could not authenticate the request.',
     fix: `Check the API key, the shared secret and the API URL. ${CREDENTIALS_FIX}`,
@@ -144,12 +142,12 @@ const BY_CODE: Readonly<Record<string, Entry>> = {
   },
   '1818': {
     meaning: 'Signature mismatch over the session id: the shared secret does not match this API key.',
-    fix: `Re-enter the shared secret that belongs to this API key. ${CREDENTIALS_FIX}`,
+    fix: SECRET_FIX,
     retryable: false,
   },
   '1819': {
     meaning: 'Signature mismatch over the request body: the shared secret does not match this API key.',
-    fix: `Re-enter the shared secret that belongs to this API key. ${CREDENTIALS_FIX}`,
+    fix: SECRET_FIX,
     retryable: false,
   },
 };
@@ -158,7 +156,7 @@ const BY_CODE: Readonly<Record<string, Entry>> = {
 const CODE_1101_BY_STATUS: Readonly<Record<number, Entry>> = {
   401: {
     meaning: 'The mandatory X-AUTH-CLIENT header (the API key) is missing or empty.',
-    fix: `The API key is not set for this integration. ${CREDENTIALS_FIX}`,
+    fix: KEY_MISSING_FIX,
     retryable: false,
   },
   404: {
@@ -168,7 +166,7 @@ const CODE_1101_BY_STATUS: Readonly<Record<number, Entry>> = {
   },
   500: {
     meaning: 'Something went wrong on Veriff\u2019s side.',
-    fix: 'Nothing to change here; try again later.',
+    fix: TRY_LATER_FIX,
     retryable: true,
   },
 };
@@ -208,7 +206,7 @@ function byStatus(httpStatus: number): Entry {
   if (httpStatus >= 500 && httpStatus <= 599) {
     return {
       meaning: `Veriff (or a gateway in front of it) failed with HTTP ${httpStatus}.`,
-      fix: 'Nothing to change here; try again later.',
+      fix: TRY_LATER_FIX,
       retryable: true,
     };
   }

@@ -1,4 +1,5 @@
-import { normaliseSessionId } from './ids';
+import { UUID_SOURCE, normaliseSessionId } from './ids';
+import { isRecord } from './stateIssues';
 
 /** Ids found in some text: normalised (lowercase), unique, in first-seen order. */
 export interface ExtractedIds {
@@ -15,8 +16,7 @@ const TYPED_SEPARATORS = /[\s,;'"`()[\]{}<>|]+/;
  * not cut into a UUID; a percent-escape such as `%2F` right before it is allowed (encoded URLs).
  * Letters that are not hex may touch it: ANSI colour codes end in `m` (`\x1b[32m<uuid>`).
  */
-const UUID_IN_TEXT =
-  /(?<=^|[^0-9a-f]|%[0-9a-f]{2})[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])/gi;
+const UUID_IN_TEXT = new RegExp(`(?<=^|[^0-9a-f]|%[0-9a-f]{2})${UUID_SOURCE}(?![0-9a-f])`, 'gi');
 
 /** A token a user plausibly meant as an id: letters/digits joined by dashes or underscores. */
 const ID_SHAPED = /^[0-9a-z]+(?:[-_][0-9a-z]+)*$/i;
@@ -182,12 +182,7 @@ function parseLine(raw: string, line: number, result: TrackingParseResult): void
   const first = trimmed.charCodeAt(0);
   // '{', '[' or '"': JSON; anything else is a bare id.
   if (first !== 0x7b && first !== 0x5b && first !== 0x22) {
-    const id = normaliseSessionId(trimmed);
-    if (id) {
-      result.entries.push({ id, line });
-    } else {
-      problem(result.malformed, line, 'not a session id (expected a UUID or a JSON object with "id")', trimmed);
-    }
+    addBareId(trimmed, trimmed, line, result);
     return;
   }
   let value: unknown;
@@ -198,19 +193,14 @@ function parseLine(raw: string, line: number, result: TrackingParseResult): void
     return;
   }
   if (typeof value === 'string') {
-    const id = normaliseSessionId(value);
-    if (id) {
-      result.entries.push({ id, line });
-    } else {
-      problem(result.malformed, line, 'not a session id (expected a UUID or a JSON object with "id")', trimmed);
-    }
+    addBareId(value, trimmed, line, result);
     return;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isRecord(value)) {
     problem(result.malformed, line, 'not a JSON object', trimmed);
     return;
   }
-  const record = value as Record<string, unknown>;
+  const record = value;
   const rawId = record.id ?? nestedVerificationId(record);
   if (rawId === undefined) {
     problem(result.malformed, line, 'no "id" field', trimmed);
@@ -237,12 +227,19 @@ function parseLine(raw: string, line: number, result: TrackingParseResult): void
   result.entries.push(entry);
 }
 
+/** A line that is just an id (bare, or a JSON string); `shown` is the line as written. */
+function addBareId(raw: string, shown: string, line: number, result: TrackingParseResult): void {
+  const id = normaliseSessionId(raw);
+  if (id) {
+    result.entries.push({ id, line });
+  } else {
+    problem(result.malformed, line, 'not a session id (expected a UUID or a JSON object with "id")', shown);
+  }
+}
+
 function nestedVerificationId(record: Record<string, unknown>): unknown {
   const verification = record.verification;
-  if (typeof verification === 'object' && verification !== null && !Array.isArray(verification)) {
-    return (verification as Record<string, unknown>).id;
-  }
-  return undefined;
+  return isRecord(verification) ? verification.id : undefined;
 }
 
 /**

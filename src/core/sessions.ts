@@ -1,5 +1,6 @@
 import { Clock, systemClock } from './clock';
 import { normaliseSessionId } from './ids';
+import { isRecord } from './stateIssues';
 import { SessionStatus, VERIFF_STATUSES, isDeletableStatus } from './status';
 
 export const SESSION_SOURCES = [
@@ -547,10 +548,6 @@ class WarningSink {
       this.onWarning(`…and ${this.count - MAX_WARNINGS} more problems in the stored sessions`);
     }
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isTime(value: unknown): value is number {

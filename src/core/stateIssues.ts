@@ -9,10 +9,6 @@ export class StateIssues {
     this.counts.set(problem, (this.counts.get(problem) ?? 0) + count);
   }
 
-  get size(): number {
-    return this.counts.size;
-  }
-
   report(prefix: string, onWarning: ((message: string) => void) | undefined): void {
     for (const [problem, count] of this.counts) {
       onWarning?.(`${prefix}: ${problem}: ${count}`);

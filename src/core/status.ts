@@ -26,8 +26,3 @@ export function isVeriffStatus(value: unknown): value is VeriffStatus {
 export function isDeletableStatus(status: SessionStatus): boolean {
   return status !== 'gone' && !NOT_DELETABLE.has(status);
 }
-
-/** Whether a DELETE is known to be refused (so must not be sent): Veriff is still processing. */
-export function isHopelessStatus(status: SessionStatus): boolean {
-  return NOT_DELETABLE.has(status) || status === 'gone';
-}

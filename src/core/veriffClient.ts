@@ -6,6 +6,7 @@ import { explainVeriffError, normaliseCode } from './errors';
 import { normaliseSessionId } from './ids';
 import { redact } from './mask';
 import { sign, signedPayload, verifySignature } from './signing';
+import { isRecord } from './stateIssues';
 import { SessionStatus, isVeriffStatus } from './status';
 import { DispatcherLease, acquireDispatcher } from './http/dispatcher';
 import type { Attempt, CreatedSession, Decision, DeletedSession, Outcome, PatchedSession, RequestLogEntry, ResponseSignature } from './http/outcomes';
@@ -14,7 +15,6 @@ import {
   Headers,
   ShapeParser,
   header,
-  isObject,
   latestAttempt,
   parseAttempts,
   parseCreated,
@@ -79,7 +79,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /** Whether a host name is loopback: localhost, 127.0.0.0/8 or ::1. */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase();
   return LOOPBACK_HOSTS.has(h) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h.endsWith('.localhost');
 }
@@ -94,7 +94,8 @@ export function normaliseApiUrl(apiUrl: string): URL {
   try {
     url = new URL(apiUrl.trim());
   } catch {
-    throw new Error(`The Veriff API URL is not a valid URL: "${apiUrl}".`);
+    // Not echoed: an unparsable URL may still hold a password (https://user:secret@).
+    throw new Error('The Veriff API URL is not a valid URL.');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new Error(
@@ -109,6 +110,11 @@ export function normaliseApiUrl(apiUrl: string): URL {
   }
   url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/v1$/i, '') || '/';
   return url;
+}
+
+/** The path prefix of a normalised API URL: '' at the root, else e.g. '/veriff'. */
+export function apiBasePath(url: URL): string {
+  return url.pathname === '/' ? '' : url.pathname;
 }
 
 /**
@@ -132,7 +138,7 @@ export class VeriffClient {
   constructor(opts: VeriffClientOptions) {
     const url = normaliseApiUrl(opts.apiUrl);
     this.origin = url.origin;
-    this.basePath = url.pathname === '/' ? '' : url.pathname;
+    this.basePath = apiBasePath(url);
     this.apiKey = opts.apiKey.trim();
     this.sharedSecret = opts.sharedSecret;
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -350,7 +356,7 @@ export class VeriffClient {
     const parsed = parseJsonBody(raw, header(headers, 'content-type'));
 
     if (http === 429) {
-      const body = parsed.ok && isObject(parsed.json) ? parsed.json : {};
+      const body = parsed.ok && isRecord(parsed.json) ? parsed.json : {};
       const code = normaliseCode(body.code);
       const message = typeof body.message === 'string' ? clean(body.message) : 'Too many requests.';
       const retryAfterMs = parseRetryAfter(headers, this.clock.now());
@@ -374,7 +380,7 @@ export class VeriffClient {
       }
       return { kind: 'ok', value, http, signature };
     }
-    if (!isObject(parsed.json)) {
+    if (!isRecord(parsed.json)) {
       return { kind: 'malformed', http, message: `Veriff answered HTTP ${http} with JSON that is not an error object.`, signature };
     }
     // Error bodies: `status` is "fail" now and was numeric once; `code` may be a string or a number.
@@ -482,11 +488,11 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
 function errorCode(err: unknown): string | undefined {
   const seen = new Set<unknown>();
   let e: unknown = err;
-  while (isObject(e) && !seen.has(e)) {
+  while (isRecord(e) && !seen.has(e)) {
     seen.add(e);
     if (typeof e.code === 'string') {
       // undici wraps socket failures: prefer the underlying system code when there is one.
-      const inner = isObject(e.cause) && typeof e.cause.code === 'string' ? e.cause.code : undefined;
+      const inner = isRecord(e.cause) && typeof e.cause.code === 'string' ? e.cause.code : undefined;
       return inner && !inner.startsWith('UND_ERR') ? inner : e.code;
     }
     if (Array.isArray(e.errors) && e.errors.length > 0) {

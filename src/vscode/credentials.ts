@@ -38,9 +38,15 @@ export function apiKeyFingerprint(apiKey: string): string {
   return createHash('sha256').update(`veriff-budget:${apiKey.toLowerCase()}`).digest('hex').slice(0, 16);
 }
 
+/** Told every API key and shared secret read or saved, so it can mask them (the log). */
+export interface SecretSink {
+  addSecret(value: string | undefined): void;
+}
+
 /**
  * Integrations: names and URLs in global state, API key and shared secret only in SecretStorage.
- * There is no settings fallback and never a plain-text one.
+ * There is no settings fallback and never a plain-text one. Every secret passing through is handed
+ * to the sink first, so the log masks it whichever part uses it.
  */
 export class CredentialStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -48,7 +54,10 @@ export class CredentialStore implements vscode.Disposable {
   private readonly cache = new Map<string, IntegrationSecrets | undefined>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly sink?: SecretSink,
+  ) {
     this.subscription = context.secrets.onDidChange((e) => {
       if (e.key === REVISION_SECRET || e.key.startsWith(SECRET_PREFIX)) {
         this.cache.clear();
@@ -93,6 +102,8 @@ export class CredentialStore implements vscode.Disposable {
       const parsed = raw ? JSON.parse(raw) : undefined;
       if (parsed && typeof parsed.apiKey === 'string' && typeof parsed.sharedSecret === 'string') {
         value = { apiKey: parsed.apiKey, sharedSecret: parsed.sharedSecret };
+        this.sink?.addSecret(value.apiKey);
+        this.sink?.addSecret(value.sharedSecret);
       }
     } catch {
       value = undefined;
@@ -103,6 +114,8 @@ export class CredentialStore implements vscode.Disposable {
 
   /** Adds or updates an integration by name. Secrets are written first: a failure changes nothing. */
   async upsert(input: { name: string; apiUrl: string; apiKey: string; sharedSecret: string; sandbox?: boolean }): Promise<Integration> {
+    this.sink?.addSecret(input.apiKey);
+    this.sink?.addSecret(input.sharedSecret);
     const existing = this.find(input.name);
     const integration: Integration = {
       id: existing?.id ?? randomUUID(),

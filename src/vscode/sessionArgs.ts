@@ -1,5 +1,6 @@
 import { parseTypedIds } from '../core/idExtraction';
 import { normaliseSessionId } from '../core/ids';
+import { isRecord } from '../core/stateIssues';
 import type { TrackedSession } from '../core/sessions';
 import type { SessionStatus } from '../core/status';
 import type { Services } from './services';
@@ -94,20 +95,17 @@ export function resolveSessionArgs(services: Services, arg?: unknown, selected?:
 }
 
 export function isSessionNode(value: unknown): value is SessionNode {
-  return isObject(value) && value.kind === 'session' && isRef(value.session);
+  return isRecord(value) && value.kind === 'session' && isRef(value.session);
 }
 
 export function isGroupNode(value: unknown): value is GroupNode {
-  return isObject(value) && value.kind === 'group' && Array.isArray(value.sessions);
+  return isRecord(value) && value.kind === 'group' && Array.isArray(value.sessions);
 }
 
 function isRef(value: unknown): value is SessionRef {
-  return isObject(value) && typeof value.integrationId === 'string' && typeof value.id === 'string';
+  return isRecord(value) && typeof value.integrationId === 'string' && typeof value.id === 'string';
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 function nodeKey(value: unknown): string | undefined {
   if (isSessionNode(value)) {

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../core/clock';
 import * as vscode from 'vscode';
 import { SessionStore, type SessionStoreChange } from '../core/sessions';
 import { SaveChain } from './budget/saveChain';
@@ -44,6 +45,7 @@ export class SessionRepository implements vscode.Disposable {
   constructor(
     private readonly context: SessionRepositoryContext,
     private readonly log: VeriffLog,
+    clock: Clock = systemClock,
   ) {
     this.file = new SessionFile(context.globalStorageUri);
     this.signal = new WindowSignal(context.secrets, SESSIONS_SIGNAL_KEY);
@@ -73,6 +75,7 @@ export class SessionRepository implements vscode.Disposable {
       this.loaded = found.then(() => undefined);
     }
     this.store = SessionStore.fromJSON(initial ?? { version: 1, integrations: [] }, (m) => log.warn(`Stored sessions: ${m}`), {
+      clock,
       onListenerError: (err) => log.error(`Session change listener failed: ${message(err)}`),
     });
     this.migrated = legacy === undefined ? Promise.resolve() : found.then((kind) => this.moveOutOfGlobalState(kind));

@@ -492,6 +492,10 @@ describe('VeriffClient', function () {
       assert.throws(() => client({ apiUrl: 'http://10.0.0.5:8080' }), /https:\/\//);
       assert.throws(() => client({ apiUrl: 'ftp://127.0.0.1' }), /https:\/\//);
       assert.throws(() => client({ apiUrl: 'not a url' }), /not a valid URL/);
+      assert.throws(
+        () => client({ apiUrl: 'https://user:s3cret-pass@' }),
+        (err: Error) => /not a valid URL/.test(err.message) && !err.message.includes('s3cret-pass'),
+      );
       assert.throws(() => client({ apiUrl: 'https://user:pw@stationapi.veriff.com' }), /user name or password/);
       for (const ok of ['https://stationapi.veriff.com', 'http://127.0.0.1:1234', 'http://localhost:1', 'http://[::1]:8080']) {
         assert.doesNotThrow(() => normaliseApiUrl(ok), ok);

@@ -9,7 +9,7 @@ let undici: Undici | undefined;
  * Loads undici on first use. Never import it at the top of a module on the activation path:
  * loading it costs ~140 ms. esbuild rewrites this `require('undici')` to the separate dist/undici.js.
  */
-export function loadUndici(): Undici {
+function loadUndici(): Undici {
   if (!undici) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     undici = require('undici') as Undici;

@@ -1,10 +1,11 @@
 import { explainVeriffError } from '../errors';
+import { UUID_SOURCE } from '../ids';
 import type { RequestLogEntry } from './outcomes';
 
-const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const UUID_IN_TEXT = new RegExp(UUID_SOURCE, 'gi');
 
 /** `aea9ba6d-…-f72b6d3584a7` → `aea9…84a7`: enough to recognise a session in a log. */
-export function shortId(id: string): string {
+function shortId(id: string): string {
   return id.length > 10 ? `${id.slice(0, 4)}…${id.slice(-4)}` : id;
 }
 

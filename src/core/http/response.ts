@@ -1,4 +1,5 @@
 /** Pure helpers for reading Veriff answers: headers, JSON bodies and their shapes. */
+import { isRecord } from '../stateIssues';
 import type { Attempt, CreatedSession, Decision, DeletedSession, PatchedSession } from './outcomes';
 
 export type Headers = Record<string, string | string[] | undefined>;
@@ -68,10 +69,6 @@ export function parseJsonBody(raw: Buffer, contentType: string | undefined): Par
   return { ok: false, problem: `a body that is not JSON (${type || 'no content type'}, ${raw.length} bytes)` };
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function optString(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
@@ -91,24 +88,24 @@ export type ShapeParser<T> = (json: unknown) => T | undefined;
 
 export function parseDeleted(requestedId: string): ShapeParser<DeletedSession> {
   return (json) => {
-    if (!isObject(json)) {
+    if (!isRecord(json)) {
       return undefined;
     }
     const v = json.verification;
-    const id = isObject(v) ? optString(v.id) : undefined;
+    const id = isRecord(v) ? optString(v.id) : undefined;
     return { id: id ?? requestedId };
   };
 }
 
 export const parseDecision: ShapeParser<Decision> = (json) => {
-  if (!isObject(json) || !('verification' in json)) {
+  if (!isRecord(json) || !('verification' in json)) {
     return undefined;
   }
   const v = json.verification;
   if (v === null) {
     return { verification: null };
   }
-  if (!isObject(v) || typeof v.status !== 'string') {
+  if (!isRecord(v) || typeof v.status !== 'string') {
     return undefined;
   }
   return {
@@ -124,12 +121,12 @@ export const parseDecision: ShapeParser<Decision> = (json) => {
 };
 
 export const parseAttempts: ShapeParser<Attempt[]> = (json) => {
-  if (!isObject(json) || !Array.isArray(json.verifications)) {
+  if (!isRecord(json) || !Array.isArray(json.verifications)) {
     return undefined;
   }
   const attempts: Attempt[] = [];
   for (const a of json.verifications) {
-    if (!isObject(a) || typeof a.id !== 'string' || typeof a.status !== 'string') {
+    if (!isRecord(a) || typeof a.id !== 'string' || typeof a.status !== 'string') {
       return undefined;
     }
     attempts.push({ id: a.id, status: a.status, createdTime: optString(a.createdTime) });
@@ -138,8 +135,8 @@ export const parseAttempts: ShapeParser<Attempt[]> = (json) => {
 };
 
 export const parseCreated: ShapeParser<CreatedSession> = (json) => {
-  const v = isObject(json) ? json.verification : undefined;
-  if (!isObject(v) || typeof v.id !== 'string' || typeof v.url !== 'string') {
+  const v = isRecord(json) ? json.verification : undefined;
+  if (!isRecord(v) || typeof v.id !== 'string' || typeof v.url !== 'string') {
     return undefined;
   }
   return {
@@ -154,8 +151,8 @@ export const parseCreated: ShapeParser<CreatedSession> = (json) => {
 
 export function parsePatched(requestedId: string): ShapeParser<PatchedSession> {
   return (json) => {
-    const v = isObject(json) ? json.verification : undefined;
-    if (!isObject(v) || typeof v.status !== 'string') {
+    const v = isRecord(json) ? json.verification : undefined;
+    if (!isRecord(v) || typeof v.status !== 'string') {
       return undefined;
     }
     return { id: optString(v.id) ?? requestedId, status: v.status };

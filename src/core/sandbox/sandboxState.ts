@@ -1,13 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { DAY_MS, DEFAULT_DAY_LIMIT, DEFAULT_HOUR_LIMIT, HOUR_MS } from '../budget';
 import { Clock, systemClock } from '../clock';
 import { normaliseSessionId } from '../ids';
+import { isFiniteNumber, isRecord } from '../stateIssues';
 import { VeriffStatus, isVeriffStatus } from '../status';
 
-/** Veriff's documented DELETE budget per integration (shared/veriff-api.md). */
-export const DELETE_LIMIT_PER_HOUR = 5;
-export const DELETE_LIMIT_PER_DAY = 10;
-export const HOUR_MS = 60 * 60 * 1000;
-export const DAY_MS = 24 * HOUR_MS;
+export { DAY_MS, HOUR_MS } from '../budget';
 
 /** A sandbox integration: the pair of credentials a client signs with. */
 export interface SandboxIntegration {
@@ -211,16 +209,17 @@ export class SandboxState {
     return { ok: true };
   }
 
+  /** Veriff's documented limits, the same the extension's ledger assumes (budget.ts). */
   deleteBudget(apiKey: string): DeleteBudget {
     const now = this.clock.now();
     const day = this.pruneDeleteLog(apiKey, now);
     const hour = day.filter((t) => t > now - HOUR_MS);
     let nextSlotAt = now;
-    if (hour.length >= DELETE_LIMIT_PER_HOUR) {
-      nextSlotAt = Math.max(nextSlotAt, hour[hour.length - DELETE_LIMIT_PER_HOUR] + HOUR_MS);
+    if (hour.length >= DEFAULT_HOUR_LIMIT) {
+      nextSlotAt = Math.max(nextSlotAt, hour[hour.length - DEFAULT_HOUR_LIMIT] + HOUR_MS);
     }
-    if (day.length >= DELETE_LIMIT_PER_DAY) {
-      nextSlotAt = Math.max(nextSlotAt, day[day.length - DELETE_LIMIT_PER_DAY] + DAY_MS);
+    if (day.length >= DEFAULT_DAY_LIMIT) {
+      nextSlotAt = Math.max(nextSlotAt, day[day.length - DEFAULT_DAY_LIMIT] + DAY_MS);
     }
     return { usedLastHour: hour.length, usedLastDay: day.length, nextSlotAt };
   }
@@ -404,18 +403,10 @@ function parseAttempt(a: unknown): SandboxAttempt | undefined {
   return { id: a.id, status: a.status, createdAt: a.createdAt };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
 function isStringOrNull(value: unknown): value is string | null {
   return value === null || typeof value === 'string';
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
 }

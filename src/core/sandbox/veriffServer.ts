@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { Clock, ManualClock } from '../clock';
 import { isUuid, normaliseSessionId } from '../ids';
 import { sign, verifySignature } from '../signing';
+import { isRecord } from '../stateIssues';
 import { VeriffStatus, isVeriffStatus } from '../status';
 import { DECISION_STATUSES, SandboxIntegration, SandboxSession, SandboxState, SessionSeed } from './sandboxState';
 
@@ -775,10 +776,6 @@ function isHttpsUrl(value: unknown): boolean {
   } catch {
     return false;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isFault(value: unknown): value is SandboxFault {

@@ -2,6 +2,7 @@
 // credentials in SecretStorage on the next start. No `vscode` import: unit-tested in plain Node.
 import { createHash } from 'node:crypto';
 import type { SandboxSnapshot } from '../../core/sandbox/sandboxState';
+import { isRecord } from '../../core/stateIssues';
 
 /** The credentials the sandbox integration signs with (kept in SecretStorage). */
 export interface SandboxCredentials {
@@ -67,6 +68,3 @@ export function reconcileSnapshot(data: unknown, credentials: SandboxCredentials
   return { ok: true, snapshot, reRegistered };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
