@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { redact } from '../core/mask';
 
 /**
  * The "Veriff" log output channel. Every line passes through `redact` first, so a secret that
@@ -16,18 +17,14 @@ export class VeriffLog implements vscode.Disposable {
 
   /** Registers values (API keys, shared secrets) that must never be written. */
   addSecret(value: string | undefined): void {
-    if (value && value.length >= 6) {
+    if (value) {
       this.secrets.add(value);
     }
   }
 
+  /** Registered secrets masked by core's `redact` (any case, longest first); any 64-hex run is a signature. */
   private redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) {
-      out = out.split(secret).join('***');
-    }
-    // Any 64-hex run is a signature (or looks like one): never log it.
-    return out.replace(/\b[0-9a-f]{64}\b/gi, '<signature>');
+    return redact(text, [...this.secrets]).replace(/\b[0-9a-f]{64}\b/gi, '<signature>');
   }
 
   private keep(level: string, line: string): string {

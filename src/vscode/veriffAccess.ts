@@ -42,8 +42,6 @@ export class VeriffAccess implements vscode.Disposable {
     if (!secrets) {
       return undefined;
     }
-    this.log.addSecret(secrets.apiKey);
-    this.log.addSecret(secrets.sharedSecret);
     const key = JSON.stringify([integration.apiUrl, secrets.apiKey, secrets.sharedSecret.length, settings.requestTimeoutMs(), settings.proxy()]);
     const cached = this.clients.get(integration.id);
     if (cached && cached.key === key && cached.connection.secrets.sharedSecret === secrets.sharedSecret) {

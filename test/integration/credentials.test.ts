@@ -28,6 +28,16 @@ describe('credentials in SecretStorage', () => {
     assert.ok(!settings.includes(SECRET) && !settings.includes(KEY));
   });
 
+  it('masks saved key and secret in the log in any case, from the moment they pass the credential store', async () => {
+    const s = await services();
+    await withUser([], () =>
+      vscode.commands.executeCommand('veriff.setCredentials', { name: 'Test', apiUrl: 'https://stationapi.veriff.com/', apiKey: KEY.toUpperCase(), sharedSecret: SECRET }),
+    );
+    const before = s.log.recent().length;
+    s.log.info(`echo ${KEY} ${KEY.toUpperCase()} ${SECRET}`);
+    assert.deepEqual(s.log.recent().slice(before), ['[info] echo *** *** ***']);
+  });
+
   it('adds and edits an integration through scripted input boxes', async () => {
     const s = await services();
     await withUser([{ input: 'Staging' }, { input: 'https://staging.example.veriff.me' }, { input: KEY }, { input: SECRET }], async (user) => {

@@ -25,8 +25,6 @@ export async function setCredentials(services: Services, args?: SetCredentialsAr
       return undefined;
     }
     const integration = await services.credentials.upsert(input);
-    services.log.addSecret(input.apiKey);
-    services.log.addSecret(input.sharedSecret);
     services.log.info(`Credentials saved for integration "${integration.name}" (${integration.apiUrl}, key ${maskApiKey(input.apiKey)}); it is now active`);
     void services.ui.showInformationMessage(vscode.l10n.t('Veriff credentials saved for "{0}". It is now the active integration.', integration.name));
     return integration.name;
@@ -94,23 +92,23 @@ async function prompt(services: Services): Promise<Input | undefined> {
   if (apiUrlRaw === undefined) {
     return undefined;
   }
-  const apiKey = await ui.showInputBox({
+  const apiKey = await askSecret(
+    services,
     title,
-    prompt: old ? vscode.l10n.t('API key (leave empty to keep the current one)') : vscode.l10n.t('API key (a UUID)'),
-    password: true,
-    validateInput: (v) => (old && v === '' ? undefined : validateApiKey(v)),
-    ignoreFocusOut: true,
-  });
+    old ? vscode.l10n.t('API key (leave empty to keep the current one)') : vscode.l10n.t('API key (a UUID)'),
+    validateApiKey,
+    old?.apiKey,
+  );
   if (apiKey === undefined) {
     return undefined;
   }
-  const sharedSecret = await ui.showInputBox({
+  const sharedSecret = await askSecret(
+    services,
     title,
-    prompt: old ? vscode.l10n.t('Shared secret key (leave empty to keep the current one)') : vscode.l10n.t('Shared secret key (used only to sign requests; never sent)'),
-    password: true,
-    validateInput: (v) => (old && v === '' ? undefined : validateSharedSecret(v)),
-    ignoreFocusOut: true,
-  });
+    old ? vscode.l10n.t('Shared secret key (leave empty to keep the current one)') : vscode.l10n.t('Shared secret key (used only to sign requests; never sent)'),
+    validateSharedSecret,
+    old?.sharedSecret,
+  );
   if (sharedSecret === undefined) {
     return undefined;
   }
@@ -118,7 +116,25 @@ async function prompt(services: Services): Promise<Input | undefined> {
   return fromArgs(services, {
     name,
     apiUrl: apiUrlRaw,
-    apiKey: apiKey === '' && old ? old.apiKey : apiKey,
-    sharedSecret: sharedSecret === '' && old ? old.sharedSecret : sharedSecret,
+    apiKey,
+    sharedSecret,
   });
+}
+
+/** A password box; when there is a current value, an empty answer keeps it. Undefined when dismissed. */
+async function askSecret(
+  services: Services,
+  title: string,
+  prompt: string,
+  validate: (value: string) => string | undefined,
+  current: string | undefined,
+): Promise<string | undefined> {
+  const value = await services.ui.showInputBox({
+    title,
+    prompt,
+    password: true,
+    validateInput: (v) => (current !== undefined && v === '' ? undefined : validate(v)),
+    ignoreFocusOut: true,
+  });
+  return value === '' && current !== undefined ? current : value;
 }
