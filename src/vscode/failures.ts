@@ -16,6 +16,11 @@ export async function showFailure(services: Services, message: string, opts: { c
   }
 }
 
+/** The failure of a command that needs an integration when none is set up. */
+export function showNoIntegration(services: Services): Promise<void> {
+  return showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
+}
+
 /** Plain-language text for a failed outcome; the log has the details. */
 export function describeFailure(outcome: Exclude<Outcome<unknown>, { kind: 'ok' }>): { text: string; credentialsFix: boolean } {
   switch (outcome.kind) {

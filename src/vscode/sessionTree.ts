@@ -3,7 +3,7 @@ import { relativeAge } from '../core/relativeTime';
 import { shortEta } from './budget/budgetText';
 import type { SessionStoreChange, TrackedSession } from '../core/sessions';
 import { isDeletableStatus, type SessionStatus } from '../core/status';
-import type { GroupNode, SessionNode, SessionTreeNode } from './sessionArgs';
+import type { GroupNode, SessionNode, SessionRef, SessionTreeNode } from './sessionArgs';
 import type { Services } from './services';
 import { settings } from './settings';
 
@@ -35,9 +35,19 @@ export function statusIcon(status: SessionStatus): vscode.ThemeIcon {
   return STATUS_ICONS[status] ?? STATUS_ICONS.unknown;
 }
 
-/** The codicon name, for quick-pick labels (`$(name)`). */
+/** The codicon name, for quick-pick labels and tooltips (`$(name)`). */
 export function statusCodicon(status: SessionStatus): string {
   return statusIcon(status).id;
+}
+
+/** A tracked session as a quick-pick item: status icon and id, status and age, the run's label. */
+export function sessionPickItem(session: TrackedSession, nowMs: number): vscode.QuickPickItem & { ref: SessionRef } {
+  return {
+    label: `$(${statusCodicon(session.status)}) ${session.id}`,
+    description: `${statusText(session.status)} · ${ageText(session.addedAt, nowMs)}`,
+    detail: session.label,
+    ref: { integrationId: session.integrationId, id: session.id },
+  };
 }
 
 export function statusText(status: SessionStatus): string {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { extractSessionIds, findIdsInText, parseTypedIds } from '../core/idExtraction';
-import { maskApiKey } from '../core/mask';
+import { withoutApiKeys } from '../core/apiKeySeeds';
 import type { AddResult, SessionSeed, SessionSource } from '../core/sessions';
 import type { Integration } from './credentials';
 import type { Services } from './services';
@@ -59,18 +59,7 @@ export async function trackIds(services: Services, input: TrackInput, opts: Trac
     invalid.push(...extracted.invalid);
   }
 
-  // An API key is a UUID too (and appears in request logs): never track one as a session.
-  const apiKeys = await knownApiKeys(services, integration, secrets.apiKey);
-  const skippedKeys: string[] = [];
-  const accepted = seeds.filter((seed) => {
-    const id = (typeof seed === 'string' ? seed : String(seed.id)).trim().toLowerCase();
-    if (apiKeys.has(id)) {
-      skippedKeys.push(maskApiKey(id));
-      return false;
-    }
-    return true;
-  });
-
+  const { accepted, skippedKeys } = withoutApiKeys(seeds, await knownApiKeys(services, integration, secrets.apiKey));
   const stored = services.sessions.store.add(integration.id, accepted, { source: opts.source, label: opts.label });
   const result: AddResult = {
     added: stored.added,

@@ -1,4 +1,5 @@
-import { classifyDeleteOutcome, failureCode } from '../../core/deletePlan';
+import { type DeleteFailure, queueAttemptResult, recordDeleteResult } from '../../core/deleteOutcome';
+import { classifyDeleteOutcome } from '../../core/deletePlan';
 import type { DeleteAttemptResult, SessionProbe } from '../../core/queueRunner';
 import { apiKeyFingerprint } from '../credentials';
 import { describeFailure } from '../failures';
@@ -65,49 +66,28 @@ export function createDeleter(services: Services, resolver: ConnectionResolver, 
     if (!connection) {
       return { kind: 'failed', retryable: false, reason: 'no API credentials for the integration of a queued session' };
     }
-    const store = services.sessions.store;
     const { integration } = connection;
     const outcome = await connection.client.deleteSession(id);
     const result = classifyDeleteOutcome(outcome);
     const prefix = `[${integration.name}] Delete queue:`;
     switch (result.kind) {
-      case 'deleted':
-        store.remove(integration.id, [id]);
-        services.log.info(`[${integration.name}] Recently deleted: session ${id} (delete queue)`);
-        return { kind: 'deleted' };
-      case 'alreadyGone':
-        store.remove(integration.id, [id]);
-        services.log.info(`${prefix} session ${id} was already gone (404): no longer tracked`);
-        return { kind: 'gone' };
-      case 'refused': {
-        const text = describeFailure(result.outcome).text;
-        store.updateStatus(integration.id, id, result.status, services.clock.now());
-        store.setError(integration.id, id, { message: text, code: result.code });
-        services.log.warn(`${prefix} Veriff refused to delete session ${id} (code ${result.code}): status now ${result.status}`);
-        return { kind: 'notDeletable', reason: text };
-      }
       case 'rateLimited':
+        // The queue keeps the session and tries again later: nothing is recorded on its row.
         services.log.warn(`${prefix} 429 for session ${id}${result.retryAfterMs !== undefined ? `, retry after ${Math.ceil(result.retryAfterMs / 1000)} s` : ''}`);
-        return result.retryAfterMs !== undefined ? { kind: 'rateLimited', retryAfterMs: result.retryAfterMs } : { kind: 'rateLimited' };
-      case 'credentials': {
-        const text = describeFailure(result.outcome).text;
-        store.setError(integration.id, id, { message: text, code: failureCode(result.outcome) });
-        return { kind: 'failed', retryable: false, reason: text };
-      }
-      case 'failed': {
-        const failure = result.outcome;
-        const text = describeFailure(failure).text;
-        store.setError(integration.id, id, { message: text, code: failureCode(failure) });
-        // A 4xx other than the ones above is about this session (a bad id, say): retrying cannot help it.
-        if (failure.kind === 'veriffError' && failure.http >= 400 && failure.http < 500) {
-          return { kind: 'notDeletable', reason: text };
-        }
-        if (failure.kind === 'invalidInput') {
-          return { kind: 'notDeletable', reason: text };
-        }
-        return { kind: 'failed', retryable: true, reason: text };
-      }
+        return queueAttemptResult(result, '');
+      case 'deleted':
+        services.log.info(`[${integration.name}] Recently deleted: session ${id} (delete queue)`);
+        break;
+      case 'alreadyGone':
+        services.log.info(`${prefix} session ${id} was already gone (404): no longer tracked`);
+        break;
+      case 'refused':
+        services.log.warn(`${prefix} Veriff refused to delete session ${id} (code ${result.code}): status now ${result.status}`);
+        break;
     }
+    const describe = (failure: DeleteFailure) => describeFailure(failure).text;
+    recordDeleteResult(services.sessions.store, integration.id, id, result, describe, services.clock.now());
+    return queueAttemptResult(result, result.kind === 'deleted' ? '' : describe(result.outcome));
   };
 }
 

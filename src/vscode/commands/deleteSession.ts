@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { type DeleteFailure, recordDeleteResult } from '../../core/deleteOutcome';
 import { parseTypedIds } from '../../core/idExtraction';
 import {
   type DeleteCandidate,
@@ -6,7 +7,6 @@ import {
   type NotSentReason,
   classifyDeleteOutcome,
   continueAfter,
-  failureCode,
   needsStatusCheck,
   planDelete,
 } from '../../core/deletePlan';
@@ -14,15 +14,13 @@ import type { SessionStatus } from '../../core/status';
 import { isDeletableStatus } from '../../core/status';
 import { apiKeyFingerprint, type Integration } from '../credentials';
 import { unlimitedDeleteGate, type DeleteGate, type DeleteGateTarget } from '../deleteGate';
-import { describeFailure, guard, showFailure } from '../failures';
+import { describeFailure, guard, showFailure, showNoIntegration } from '../failures';
 import type { Services } from '../services';
 import { byIntegration, resolveSessionArgs, type SessionRef } from '../sessionArgs';
-import { ageText, shortId, statusCodicon, statusText } from '../sessionTree';
+import { sessionPickItem, shortId, statusText } from '../sessionTree';
 import { settings } from '../settings';
 import type { Connection } from '../veriffAccess';
 import { fetchStatuses, withSessionsProgress } from './refreshSessions';
-
-type Failure = Exclude<DeleteResult, { kind: 'deleted' }>['outcome'];
 
 /** What one "Delete Session" did, per session id. */
 export interface DeleteSummary {
@@ -46,7 +44,7 @@ interface Candidate extends DeleteCandidate {
   statusFetchedAt?: number;
   tracked: boolean;
   /** The status GET's failure, when the check failed. */
-  checkFailure?: Failure;
+  checkFailure?: DeleteFailure;
 }
 
 interface SentResult {
@@ -90,7 +88,7 @@ export async function deleteSession(services: Services, arg?: unknown, selected?
   return guard(services, vscode.l10n.t('Deleting sessions'), async () => {
     try {
       if (args.noIntegration) {
-        await showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
+        await showNoIntegration(services);
         return undefined;
       }
       if (args.given && args.refs.length === 0) {
@@ -151,19 +149,14 @@ interface PickItem extends vscode.QuickPickItem {
 async function pickSessions(services: Services): Promise<SessionRef[] | undefined> {
   const active = services.credentials.active();
   if (!active) {
-    await showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
+    await showNoIntegration(services);
     return undefined;
   }
   const now = services.clock.now();
   const store = services.sessions.store;
   const sessions = store.list(active.id).reverse(); // newest first
   const ordered = [...sessions.filter((s) => isDeletableStatus(s.status)), ...sessions.filter((s) => !isDeletableStatus(s.status))];
-  const items: PickItem[] = ordered.map((s) => ({
-    label: `$(${statusCodicon(s.status)}) ${s.id}`,
-    description: `${statusText(s.status)} · ${ageText(s.addedAt, now)}`,
-    detail: s.label,
-    ref: { integrationId: active.id, id: s.id },
-  }));
+  const items: PickItem[] = ordered.map((s) => sessionPickItem(s, now));
   const picked = await services.ui.showQuickPickWithTyped(items, {
     title: vscode.l10n.t('Veriff: Delete Session ({0})', active.name),
     placeHolder:
@@ -301,27 +294,23 @@ function apply(
   result: DeleteResult,
   summary: DeleteSummary,
 ): void {
-  const store = services.sessions.store;
   const integration = connection.integration;
   const id = candidate.id;
   if (result.kind !== 'rateLimited') {
     services.budget?.answered?.(target);
   }
+  recordDeleteResult(services.sessions.store, integration.id, id, result, (failure) => describeFailure(failure).text, services.clock.now());
   switch (result.kind) {
     case 'deleted':
       summary.deleted.push(id);
-      store.remove(integration.id, [id]);
       services.log.info(`[${integration.name}] Recently deleted: session ${id}${candidate.tracked ? '' : ' (not tracked)'}`);
       return;
     case 'alreadyGone':
       summary.alreadyGone.push(id);
-      store.remove(integration.id, [id]);
       services.log.info(`[${integration.name}] Session ${id} was already gone (404): no longer tracked`);
       return;
     case 'refused':
       summary.refused.push(id);
-      store.updateStatus(integration.id, id, result.status, services.clock.now());
-      store.setError(integration.id, id, { message: describeFailure(result.outcome).text, code: result.code });
       services.log.warn(`[${integration.name}] Veriff refused to delete session ${id} (code ${result.code}): status now ${result.status}`);
       return;
     case 'rateLimited':
@@ -332,42 +321,25 @@ function apply(
       break;
   }
   summary.failed.push(id);
-  store.setError(integration.id, id, { message: describeFailure(result.outcome).text, code: failureCode(result.outcome) });
   services.log.warn(`[${integration.name}] Delete of session ${id} failed (${result.kind}); it stays tracked`);
 }
+
+const NOT_SENT_TEXT: Record<NotSentReason, (n: number) => string> = {
+  processing: (n) => vscode.l10n.t('{0} still being processed by Veriff (submitted or in review)', n),
+  gone: (n) => vscode.l10n.t('{0} already gone at Veriff (no longer tracked)', n),
+  statusUnavailable: (n) => vscode.l10n.t('{0} whose status could not be checked', n),
+  inFlight: (n) => vscode.l10n.t('{0} already being deleted', n),
+  budget: (n) => vscode.l10n.t('{0} over the delete budget for now', n),
+  stopped: (n) => vscode.l10n.t('{0} stopped after an earlier failure', n),
+  cancelled: (n) => vscode.l10n.t('{0} cancelled', n),
+};
 
 function describeNotSent(reasons: readonly NotSentReason[]): string {
   const counts = new Map<NotSentReason, number>();
   for (const r of reasons) {
     counts.set(r, (counts.get(r) ?? 0) + 1);
   }
-  const parts: string[] = [];
-  for (const [reason, n] of counts) {
-    switch (reason) {
-      case 'processing':
-        parts.push(vscode.l10n.t('{0} still being processed by Veriff (submitted or in review)', n));
-        break;
-      case 'gone':
-        parts.push(vscode.l10n.t('{0} already gone at Veriff (no longer tracked)', n));
-        break;
-      case 'statusUnavailable':
-        parts.push(vscode.l10n.t('{0} whose status could not be checked', n));
-        break;
-      case 'inFlight':
-        parts.push(vscode.l10n.t('{0} already being deleted', n));
-        break;
-      case 'budget':
-        parts.push(vscode.l10n.t('{0} over the delete budget for now', n));
-        break;
-      case 'stopped':
-        parts.push(vscode.l10n.t('{0} stopped after an earlier failure', n));
-        break;
-      case 'cancelled':
-        parts.push(vscode.l10n.t('{0} cancelled', n));
-        break;
-    }
-  }
-  return parts.join('; ');
+  return [...counts].map(([reason, n]) => NOT_SENT_TEXT[reason](n)).join('; ');
 }
 
 async function reportNothingSent(
@@ -420,7 +392,7 @@ async function reportNothingSent(
 }
 
 async function reportSent(services: Services, integration: Integration, sent: SentResult[], notSent: readonly NotSentReason[]): Promise<void> {
-  const failures: Array<{ id: string; outcome: Failure; credentials: boolean }> = [];
+  const failures: Array<{ id: string; outcome: DeleteFailure; credentials: boolean }> = [];
   for (const s of sent) {
     if (s.result.kind === 'credentials' || s.result.kind === 'rateLimited' || s.result.kind === 'failed') {
       failures.push({ id: s.id, outcome: s.result.outcome, credentials: s.result.kind === 'credentials' });

@@ -4,7 +4,7 @@ import { failureCode } from '../../core/deletePlan';
 import type { Outcome } from '../../core/http/outcomes';
 import type { SessionStatus } from '../../core/status';
 import { AutoRefreshThrottle, STATUS_CONCURRENCY, selectForAutoRefresh } from '../../core/statusRefresh';
-import { describeFailure, guard, showFailure } from '../failures';
+import { describeFailure, guard, showFailure, showNoIntegration } from '../failures';
 import type { Services } from '../services';
 import { byIntegration, resolveSessionArgs } from '../sessionArgs';
 import type { Connection } from '../veriffAccess';
@@ -106,7 +106,7 @@ export async function fetchStatuses(
 export function withSessionsProgress<T>(
   title: string,
   cancellable: boolean,
-  task: (signal: AbortSignal | undefined, report: (message: string) => void) => Promise<T>,
+  task: (signal: AbortSignal | undefined, report: (message: string, increment?: number) => void) => Promise<T>,
 ): Thenable<T> {
   return vscode.window.withProgress({ location: { viewId: SESSIONS_VIEW_ID } }, () => {
     if (!cancellable) {
@@ -115,7 +115,7 @@ export function withSessionsProgress<T>(
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
-      return task(controller.signal, (message) => progress.report({ message })).finally(() => sub.dispose());
+      return task(controller.signal, (message, increment) => progress.report({ message, increment })).finally(() => sub.dispose());
     });
   });
 }
@@ -148,7 +148,7 @@ export async function refreshSessions(services: Services, arg?: unknown, selecte
     } else {
       const active = services.credentials.active();
       if (!active) {
-        await showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
+        await showNoIntegration(services);
         return undefined;
       }
       groups = new Map([[active.id, store.list(active.id).map((s) => s.id)]]);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunSummary } from '../../core/queueRunner';
 import { aboutText, clockText, shortEta, whenText } from '../budget/budgetText';
-import { guard, showFailure } from '../failures';
+import { guard, showNoIntegration } from '../failures';
 import type { Services } from '../services';
 import { shortId } from '../sessionTree';
 
@@ -33,7 +33,7 @@ export async function showBudget(services: Services): Promise<ShowBudgetResult |
     await bar.whenReady();
     const f = bar.figures();
     if (!f) {
-      await showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
+      await showNoIntegration(services);
       return undefined;
     }
     const { remaining: r, queue, now } = f;

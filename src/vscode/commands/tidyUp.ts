@@ -5,13 +5,13 @@ import type { TrackedSession } from '../../core/sessions';
 import { planTidyUp, type TidyUpPlan } from '../../core/tidyUp';
 import { aboutText, clockText, costText } from '../budget/budgetText';
 import { apiKeyFingerprint, type Integration } from '../credentials';
-import { guard, showFailure } from '../failures';
+import { guard, showFailure, showNoIntegration } from '../failures';
 import type { Services } from '../services';
 import { isGroupNode } from '../sessionArgs';
 import { settings } from '../settings';
 import type { Connection } from '../veriffAccess';
 import { isDeleteInFlight } from './deleteSession';
-import { fetchStatuses } from './refreshSessions';
+import { fetchStatuses, withSessionsProgress } from './refreshSessions';
 
 /** What one tidy-up did. */
 export interface TidyUpSummary {
@@ -54,7 +54,7 @@ export async function tidyUp(services: Services): Promise<TidyUpSummary | undefi
   return guard(services, vscode.l10n.t('Tidying up'), async () => {
     const integration = services.credentials.active();
     if (!integration) {
-      await showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
+      await showNoIntegration(services);
       return undefined;
     }
     return tidyUpSessions(services, integration, undefined);
@@ -87,7 +87,7 @@ export async function tidyUpRun(services: Services, node?: unknown): Promise<Tid
       }
     }
     if (!integration) {
-      await showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
+      await showNoIntegration(services);
       return undefined;
     }
     return tidyUpSessions(services, integration, run);
@@ -144,7 +144,7 @@ async function tidyUpSessions(services: Services, integration: Integration, run:
   const now = services.clock.now();
   const candidates: Candidate[] = [];
   for (const s of inScope()) {
-    if (s.status !== 'gone' && needsStatusCheck(s, now)) {
+    if (needsStatusCheck(s, now)) {
       summary.unchecked.push(s.id);
     } else {
       candidates.push({ id: s.id, status: s.status, addedAt: s.addedAt });
@@ -272,24 +272,15 @@ async function checkStatuses(
   scope: string,
 ): Promise<{ cancelled: boolean }> {
   const now = services.clock.now();
-  const ids = sessions.filter((s) => s.status !== 'gone' && needsStatusCheck(s, now)).map((s) => s.id);
+  const ids = sessions.filter((s) => needsStatusCheck(s, now)).map((s) => s.id);
   if (ids.length === 0) {
     return { cancelled: false };
   }
   const title = vscode.l10n.t('Tidying up {0}: checking {1} session statuses', scope, ids.length);
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-    const controller = new AbortController();
-    const sub = token.onCancellationRequested(() => controller.abort());
+  return withSessionsProgress(title, true, async (signal, report) => {
     let done = 0;
-    try {
-      await fetchStatuses(services, connection, ids, {
-        signal: controller.signal,
-        onDone: () => progress.report({ message: `${++done}/${ids.length}`, increment: 100 / ids.length }),
-      });
-    } finally {
-      sub.dispose();
-    }
-    return { cancelled: controller.signal.aborted };
+    await fetchStatuses(services, connection, ids, { signal, onDone: () => report(`${++done}/${ids.length}`, 100 / ids.length) });
+    return { cancelled: signal?.aborted ?? false };
   });
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { guard } from '../failures';
 import type { Services } from '../services';
 import { byIntegration, resolveSessionArgs, type SessionRef } from '../sessionArgs';
-import { ageText, statusCodicon, statusText } from '../sessionTree';
+import { sessionPickItem } from '../sessionTree';
 
 /**
  * "Veriff: Stop Tracking": forgets the clicked row(s), the selection, a group or given ids, or
@@ -48,12 +48,7 @@ async function pick(services: Services): Promise<SessionRef[] | undefined> {
   }
   const now = services.clock.now();
   const picked = await services.ui.showQuickPick(
-    sessions.map((s) => ({
-      label: `$(${statusCodicon(s.status)}) ${s.id}`,
-      description: `${statusText(s.status)} · ${ageText(s.addedAt, now)}`,
-      detail: s.label,
-      ref: { integrationId: active.id, id: s.id },
-    })),
+    sessions.map((s) => sessionPickItem(s, now)),
     {
       title: vscode.l10n.t('Veriff: Stop Tracking ({0})', active.name),
       placeHolder: vscode.l10n.t('Sessions to forget (they are not deleted at Veriff)'),
