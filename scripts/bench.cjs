@@ -294,6 +294,7 @@ async function tidyUpSchedule() {
   const { QueueRunner } = require(out('src', 'core', 'queueRunner.js'));
   const { planTidyUp, enqueueTidyUp } = require(out('src', 'core', 'tidyUp.js'));
   const { classifyDeleteOutcome } = require(out('src', 'core', 'deletePlan.js'));
+  const { queueAttemptResult } = require(out('src', 'core', 'deleteOutcome.js'));
   const { FakeTimers } = require(out('test', 'support', 'fakeTimers.js'));
   const N = 23;
   const veriff = await startVeriff();
@@ -306,20 +307,10 @@ async function tidyUpSchedule() {
     const ledger = new BudgetLedger(clock);
     const queue = new DeleteQueue(clock);
     const timers = new FakeTimers(clock);
+    // The same mapping of a DELETE answer to the queue's result as the extension's tidy-up.
     const deleter = async (id) => {
       const r = classifyDeleteOutcome(await client.deleteSession(id));
-      switch (r.kind) {
-        case 'deleted':
-          return { kind: 'deleted' };
-        case 'alreadyGone':
-          return { kind: 'gone' };
-        case 'refused':
-          return { kind: 'notDeletable', reason: r.code };
-        case 'rateLimited':
-          return r.retryAfterMs !== undefined ? { kind: 'rateLimited', retryAfterMs: r.retryAfterMs } : { kind: 'rateLimited' };
-        default:
-          return { kind: 'failed', retryable: r.kind === 'failed', reason: r.kind };
-      }
+      return queueAttemptResult(r, r.kind);
     };
     const events = [];
     const runner = new QueueRunner({ clock, ledger, queue, deleter, timers, onEvent: (e) => events.push({ ...e, at: clock.now() }) });
