@@ -25,9 +25,9 @@ function main() {
   if (!step('build', process.execPath, ['esbuild.mjs', '--production'])) process.exit(1);
   if (!step('compile tests (tsc)', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'])) process.exit(1);
   if (layers.some((l) => l !== 'unit') && process.env.VERIFF_TEST_VSCODE !== 'desktop') {
-    const { ensureRuntime, checkChromium } = require('./runtime/install.cjs');
+    const { ensureRuntime, ensureChromium } = require('./runtime/install.cjs');
     ensureRuntime();
-    checkChromium();
+    ensureChromium();
   }
   const commands = {
     unit: ['scripts/runMocha.cjs', path.join(resultsDir, 'unit.json'), 'out/test/unit', '10000'],

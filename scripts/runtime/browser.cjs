@@ -1,10 +1,11 @@
 'use strict';
-// Debian's Chromium through playwright-core (no browser download), headless, fresh profile.
+// Chromium from the @sparticuz/chromium npm package through playwright-core, headless, fresh profile.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { chromiumPath } = require('./paths.cjs');
+const { chromiumDir, chromiumPath } = require('./paths.cjs');
+const { ensureChromium } = require('./install.cjs');
 
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -15,8 +16,11 @@ const CHROMIUM_ARGS = [
 async function launchBrowser(opts = {}) {
   const ownProfile = !opts.profileDir;
   const profileDir = opts.profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'veriff-chromium-'));
+  ensureChromium();
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath,
+    // The package's own fonts (a bare machine has none).
+    env: { ...process.env, FONTCONFIG_FILE: path.join(chromiumDir, 'fonts.conf') },
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: opts.viewport ?? { width: 1400, height: 900 },

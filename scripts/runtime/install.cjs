@@ -1,25 +1,62 @@
 'use strict';
-// Installs the offline VS Code test runtime on first use: Node 24 (npm package `node@24`) and
-// code-server (a real VS Code) built against that Node's headers. Skips when already installed.
+// Installs the offline VS Code test runtime on first use, from the npm registry only: Node 24
+// (`node@24`), code-server (a real VS Code) with its native modules built against that Node's
+// headers, and Chromium unpacked from `@sparticuz/chromium`. Skips what is already installed.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const {
-  cacheDir, chromiumPath, CODE_SERVER_VERSION, codeServerDir, codeServerEntry, NODE_MAJOR, nodeBinary, nodeDir,
-  nodePackageDir, readyMarker,
+  cacheDir, chromiumDir, chromiumPath, CODE_SERVER_VERSION, codeServerDir, codeServerEntry, NODE_MAJOR, nodeBinary,
+  nodeDir, nodePackageDir, readyMarker, repoRoot,
 } = require('./paths.cjs');
 
-function run(cmd, args, env = process.env) {
-  const started = Date.now();
-  const result = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+// The native modules the VS Code server loads on Linux. `kerberos` is left out on purpose: VS Code
+// imports it only for Kerberos proxy authentication, and compiling it needs a system header
+// (gssapi/gssapi.h) that a fresh machine lacks.
+const NATIVE_MODULES = [
+  '@parcel/watcher', '@vscode/spdlog', '@vscode/sqlite3', '@vscode/native-watchdog', '@vscode/deviceid',
+  '@vscode/fs-copyfile', 'node-pty', 'ssh2', 'cpu-features',
+];
+
+function run(cmd, args, opts = {}) {
+  const result = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
   if (result.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${result.status}`);
   }
-  return Date.now() - started;
 }
 
 function isRuntimeInstalled() {
   return fs.existsSync(readyMarker) && fs.existsSync(codeServerEntry) && fs.existsSync(nodeBinary);
+}
+
+/** npm for the runtime: Node 24 first on PATH, headers from the node package, no outer npm_* variables. */
+function runtimeEnv() {
+  // Under `npm run`, the outer npm's npm_* variables (npm_config_user_agent names Node 20) would
+  // reach the inner npm: drop them.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+  return {
+    ...clean,
+    PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH}`,
+    npm_config_nodedir: nodePackageDir,
+  };
+}
+
+function installCodeServer() {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const quiet = ['--no-audit', '--no-fund', '--loglevel=error'];
+  const env = runtimeEnv();
+  // code-server's own postinstall runs `npm install` in lib/vscode, which would compile kerberos:
+  // do its steps here instead, building only the native modules the server loads.
+  run(npm, ['install', ...quiet, '--no-save', '--ignore-scripts', '--prefix', codeServerDir, `code-server@${CODE_SERVER_VERSION}`], { env });
+  const vscodeDir = path.join(codeServerDir, 'node_modules', 'code-server', 'lib', 'vscode');
+  run(npm, ['install', ...quiet, '--omit=dev', '--ignore-scripts'], { env, cwd: vscodeDir });
+  run(npm, ['rebuild', ...quiet, ...NATIVE_MODULES], { env, cwd: vscodeDir });
+  run(npm, ['install', ...quiet, '--omit=dev'], { env, cwd: path.join(vscodeDir, 'extensions') });
+  for (const [dir, source, dest] of [['remote-cli', 'code-linux.sh', 'code-server'], ['helpers', 'browser-linux.sh', 'browser.sh']]) {
+    const link = path.join(vscodeDir, 'bin', dir, dest);
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(source, link);
+  }
 }
 
 function ensureRuntime({ quiet = false } = {}) {
@@ -28,23 +65,18 @@ function ensureRuntime({ quiet = false } = {}) {
     if (!quiet) console.log(`[runtime] code-server ${CODE_SERVER_VERSION} on Node ${NODE_MAJOR} already installed (${Date.now() - started} ms)`);
     return { installed: false, ms: Date.now() - started };
   }
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`the offline test runtime is built for linux-x64; on ${process.platform}-${process.arch} set VERIFF_TEST_VSCODE=desktop`);
+  }
   fs.mkdirSync(cacheDir, { recursive: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const npmArgs = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
   if (!fs.existsSync(nodeBinary)) {
     console.log(`[runtime] installing Node ${NODE_MAJOR} from the npm registry into ${path.relative(process.cwd(), nodeDir)}`);
-    run(npm, [...npmArgs, '--prefix', nodeDir, `node@${NODE_MAJOR}`]);
+    run(npm, ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', '--prefix', nodeDir, `node@${NODE_MAJOR}`], { env: runtimeEnv() });
   }
   console.log(`[runtime] installing code-server ${CODE_SERVER_VERSION} (native modules built against Node ${NODE_MAJOR} headers; about 2-3 minutes)`);
-  // Under `npm run`, the outer npm's npm_* variables (npm_config_user_agent names Node 20) would
-  // reach code-server's postinstall, which checks the Node version from them: drop them.
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
-  const env = {
-    ...cleanEnv,
-    PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH}`,
-    npm_config_nodedir: nodePackageDir,
-  };
-  run(npm, [...npmArgs, '--prefix', codeServerDir, `code-server@${CODE_SERVER_VERSION}`], env);
+  fs.rmSync(codeServerDir, { recursive: true, force: true });
+  installCodeServer();
   if (!fs.existsSync(codeServerEntry)) {
     throw new Error(`code-server entry not found at ${codeServerEntry}`);
   }
@@ -54,20 +86,35 @@ function ensureRuntime({ quiet = false } = {}) {
   return { installed: true, ms };
 }
 
-function checkChromium() {
-  if (!fs.existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}. Install it with: apt-get install -y --no-install-recommends chromium (or set CHROMIUM_PATH).`);
-  }
+/** Unpacks Chromium from the @sparticuz/chromium npm package into the runtime cache (about 2 s, once). */
+function ensureChromium() {
+  if (fs.existsSync(chromiumPath) && (process.env.CHROMIUM_PATH || fs.existsSync(path.join(chromiumDir, 'fonts.conf')))) return chromiumPath;
+  if (process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist`);
+  fs.mkdirSync(chromiumDir, { recursive: true });
+  // The package unpacks into os.tmpdir(): point TMPDIR at the cache for that one child process.
+  run(process.execPath, ['--input-type=module', '-e', "import c from '@sparticuz/chromium'; await c.executablePath();"], {
+    cwd: repoRoot,
+    env: { ...process.env, TMPDIR: chromiumDir },
+  });
+  if (!fs.existsSync(chromiumPath)) throw new Error(`Chromium was not unpacked to ${chromiumPath}`);
+  // The package's fonts.conf names Lambda's folders; point fontconfig at the unpacked fonts instead.
+  fs.writeFileSync(path.join(chromiumDir, 'fonts.conf'), [
+    '<?xml version="1.0"?>', '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">', '<fontconfig>',
+    `  <dir>${path.join(chromiumDir, 'fonts', 'fonts')}</dir>`, '  <dir>/usr/share/fonts</dir>',
+    `  <cachedir>${path.join(chromiumDir, 'fonts-cache')}</cachedir>`, '</fontconfig>', '',
+  ].join('\n'));
+  console.log(`[runtime] Chromium unpacked from @sparticuz/chromium into ${path.relative(process.cwd(), chromiumDir)}`);
+  return chromiumPath;
 }
 
 if (require.main === module) {
   try {
     ensureRuntime();
-    checkChromium();
+    ensureChromium();
   } catch (err) {
     console.error(`[runtime] ${err.message}`);
     process.exit(1);
   }
 }
 
-module.exports = { isRuntimeInstalled, ensureRuntime, checkChromium };
+module.exports = { isRuntimeInstalled, ensureRuntime, ensureChromium };

@@ -1,5 +1,5 @@
 'use strict';
-// Where the offline VS Code test runtime (code-server + Node 24) lives: a git-ignored cache.
+// Where the offline VS Code test runtime (code-server + Node 24 + Chromium) lives: a git-ignored cache.
 const path = require('node:path');
 const { fileURLToPath } = require('node:url');
 
@@ -14,6 +14,8 @@ const nodeBinary = path.join(nodeDir, 'node_modules', 'node', 'bin', 'node');
 const codeServerDir = path.join(cacheDir, 'code-server');
 const codeServerEntry = path.join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const readyMarker = path.join(cacheDir, `ready-${CODE_SERVER_VERSION}-node${NODE_MAJOR}.json`);
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Chromium comes from the npm package @sparticuz/chromium (the binary is inside its tarball), unpacked here.
+const chromiumDir = path.join(cacheDir, 'chromium');
+const chromiumPath = process.env.CHROMIUM_PATH ?? path.join(chromiumDir, 'chromium');
 
-module.exports = { CODE_SERVER_VERSION, NODE_MAJOR, repoRoot, cacheDir, nodeDir, nodePackageDir, nodeBinary, codeServerDir, codeServerEntry, readyMarker, chromiumPath };
+module.exports = { CODE_SERVER_VERSION, NODE_MAJOR, repoRoot, cacheDir, nodeDir, nodePackageDir, nodeBinary, codeServerDir, codeServerEntry, readyMarker, chromiumDir, chromiumPath };
