@@ -7,11 +7,12 @@ import type { Services } from './vscode/services';
 import { SessionRepository } from './vscode/sessionRepository';
 import { vscodeUserInput } from './vscode/userInput';
 import { VeriffAccess } from './vscode/veriffAccess';
-import { AutoRefresher } from './vscode/commands/refreshSessions';
+import { AutoRefresher } from './vscode/autoRefresher';
 import { registerSessionsView } from './vscode/sessionTree';
 import { LocalSandbox } from './vscode/sandbox/localSandbox';
 import { runDemo } from './vscode/sandbox/demo';
-import { guard } from './vscode/failures';
+import { describeFailure, guard } from './vscode/failures';
+import { DeletePipeline } from './core/deletePipeline';
 import { buildSessionsApi, type SessionsApi } from './vscode/api';
 import { trackSessionCountContext } from './vscode/contextKeys';
 import { TerminalOutputRecorder } from './vscode/terminalOutput';
@@ -43,7 +44,25 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   const sessions = new SessionRepository(context, log, systemClock);
   const terminalOutput = new TerminalOutputRecorder((m) => log.warn(m));
   const sandbox = new LocalSandbox(context, log, credentials);
-  const services: Services = { context, log, credentials, access, sessions, clock: systemClock, ui: vscodeUserInput, terminalOutput, sandbox };
+  // The budget service is built below from these services; the pipeline reaches it through this seam.
+  let budget: BudgetService | undefined;
+  const budgetOf = (): BudgetService => {
+    if (!budget) throw new Error('the delete budget is not ready yet');
+    return budget;
+  };
+  const pipeline = new DeletePipeline({
+    budget: {
+      reserve: (key) => budgetOf().reserve(key),
+      giveBack: (key, id) => budgetOf().giveBack(key, id),
+      rateLimited: (key, ms) => budgetOf().rateLimited(key, ms),
+      answered: (key) => budgetOf().answered(key),
+    },
+    sessions: sessions.store,
+    log,
+    clock: systemClock,
+    describe: (failure) => describeFailure(failure).text,
+  });
+  const services: Services = { context, log, credentials, access, sessions, clock: systemClock, ui: vscodeUserInput, terminalOutput, sandbox, pipeline };
   context.subscriptions.push(log, credentials, access, sessions, terminalOutput, sandbox, ...registerCommands(services));
   const trackingFiles = new TrackingFileWatcher(services);
   const [sessionsApi, sessionsApiDisposable] = buildSessionsApi(services);
@@ -51,9 +70,8 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   trackingFiles.start();
 
   // The delete budget and queue (shared by all windows) and their status-bar item.
-  const budget = new BudgetService(services);
+  budget = new BudgetService(services);
   services.budgetService = budget;
-  services.budget = budget;
   services.deleteQueue = budget;
   const budgetStatusBar = new BudgetStatusBar(services, budget);
   services.budgetStatusBar = budgetStatusBar;

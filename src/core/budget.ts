@@ -24,8 +24,16 @@ const PERSISTED_VERSION = 1;
 export interface SpendRecord {
   /** Unique per spend, so that two windows' records unite without doubling. */
   readonly id: string;
+  /** Wall-clock time of the spend; never rewritten. */
   readonly at: number;
+  /** Monotonic time since boot at the spend (Clock.elapsed), when the clock has one. */
+  readonly up?: number;
 }
+
+/** One slot taken for a DELETE about to be sent, or why none is free. */
+export type Reservation =
+  | { granted: true; spend: SpendRecord }
+  | { granted: false; /** When the next slot frees (or the 429 block ends). */ nextFreeAt: number; blockedUntil?: number };
 
 export interface BudgetRemaining {
   /** Deletes left in the rolling hour by our records. */
@@ -53,6 +61,8 @@ export interface SpendCost {
 export interface PersistedIntegrationBudget {
   spends: SpendRecord[];
   blockedUntil?: number;
+  /** Monotonic time (Clock.elapsed) at which the 429 block ends. */
+  blockedUp?: number;
   rateLimitStreak?: number;
 }
 
@@ -72,10 +82,18 @@ export interface BudgetLedgerOptions {
 }
 
 interface Entry {
-  /** Sorted by `at`, oldest first; pruned beyond the day window. */
+  /** As recorded (original times); pruned once out of both windows. */
   spends: SpendRecord[];
   blockedUntil?: number;
+  blockedUp?: number;
   streak: number;
+}
+
+/** An entry seen from one moment: every spend placed on the current wall-clock timeline. */
+interface View {
+  /** Effective spend times, oldest first. */
+  times: number[];
+  blockedUntil?: number;
 }
 
 const WARNING_PREFIX = 'Delete budget state';
@@ -121,18 +139,18 @@ export class BudgetLedger {
 
   remaining(key: string): BudgetRemaining {
     const now = this.clock.now();
-    const e = this.entry(key);
-    const hourUsed = countSince(e.spends, now - this.hourMs);
-    const dayUsed = countSince(e.spends, now - this.dayMs);
+    const v = this.view(key, now);
+    const hourUsed = countSince(v.times, now - this.hourMs);
+    const dayUsed = countSince(v.times, now - this.dayMs);
     const hour = Math.max(0, this.hourLimit - hourUsed);
     const day = Math.max(0, this.dayLimit - dayUsed);
-    const blocked = e.blockedUntil !== undefined && e.blockedUntil > now;
-    const available = blocked ? 0 : Math.min(hour, day);
+    const blocked = v.blockedUntil !== undefined && v.blockedUntil > now;
+    const available = blocked ? 0 : this.earliest(v, now) > now ? 0 : Math.min(hour, day);
     const result: BudgetRemaining = { hour, day, hourLimit: this.hourLimit, dayLimit: this.dayLimit, available };
     if (blocked) {
-      result.blockedUntil = e.blockedUntil;
+      result.blockedUntil = v.blockedUntil;
     }
-    const nextFreeAt = available === 0 ? this.earliest(e, now) : this.nextSlotReturn(e, now);
+    const nextFreeAt = available === 0 ? this.earliest(v, now) : this.nextSlotReturn(v, now);
     if (nextFreeAt !== undefined) {
       result.nextFreeAt = nextFreeAt;
     }
@@ -141,45 +159,61 @@ export class BudgetLedger {
 
   canSpend(key: string): boolean {
     const now = this.clock.now();
-    return this.earliest(this.entry(key), now) <= now;
+    return this.earliest(this.view(key, now), now) <= now;
   }
 
   /** The earliest time (≥ now) at which one delete may be sent. */
   earliestSpendTime(key: string): number {
-    return this.earliest(this.entry(key), this.clock.now());
+    const now = this.clock.now();
+    return this.earliest(this.view(key, now), now);
   }
 
   /** The earliest times at which n deletes can be sent one after another, respecting both windows. */
   scheduleFor(key: string, n: number): number[] {
-    const now = this.clock.now();
-    const e = this.entry(key);
-    const simulated: Entry = { spends: [...e.spends], blockedUntil: e.blockedUntil, streak: e.streak };
-    const times: number[] = [];
-    let t = now;
-    for (let i = 0; i < n; i++) {
-      t = this.earliest(simulated, t);
-      times.push(t);
-      simulated.spends.push({ id: '', at: t });
-    }
-    return times;
+    return this.schedule(this.view(key, this.clock.now()), this.clock.now(), n);
   }
 
   costOf(key: string, n: number): SpendCost {
+    // One reading of the clock for the whole answer: two readings a millisecond apart made a
+    // free slot look taken ("budget" refusals while the status bar showed 5/5).
     const now = this.clock.now();
-    const times = this.scheduleFor(key, n);
+    const times = this.schedule(this.view(key, now), now, n);
     const sendableNow = times.filter((t) => t <= now).length;
     return { now: sendableNow, later: n - sendableNow, finishAt: times.length > 0 ? times[times.length - 1] : now };
   }
 
-  /** Records one DELETE about to be sent (or sent). Call it before sending. */
+  /**
+   * Takes one slot for a DELETE about to be sent: checks and records in one synchronous step, so
+   * nothing else can take the same slot in between. Give it back with `giveBack` if the request
+   * never left.
+   */
+  reserve(key: string): Reservation {
+    const now = this.clock.now();
+    const v = this.view(key, now);
+    const at = this.earliest(v, now);
+    if (at > now) {
+      return { granted: false, nextFreeAt: at, ...(v.blockedUntil !== undefined && v.blockedUntil > now ? { blockedUntil: v.blockedUntil } : {}) };
+    }
+    return { granted: true, spend: this.record(key, now) };
+  }
+
+  /** Returns a reserved slot whose request never left. Returns whether it was found. */
+  giveBack(key: string, spendId: string): boolean {
+    const e = this.entries.get(key);
+    const i = e ? e.spends.findIndex((s) => s.id === spendId) : -1;
+    if (!e || i < 0) {
+      return false;
+    }
+    e.spends.splice(i, 1);
+    this.emit();
+    return true;
+  }
+
+  /** Records one DELETE about to be sent (or sent) without checking the budget. Prefer `reserve`. */
   recordSpend(key: string, at?: number): SpendRecord {
     const now = this.clock.now();
-    const e = this.entry(key, true);
     const when = at === undefined || !isFiniteNumber(at) ? now : Math.min(at, now);
-    const record: SpendRecord = { id: this.newId(), at: when };
-    insertSorted(e.spends, record);
-    this.emit();
-    return record;
+    return this.record(key, when);
   }
 
   /**
@@ -196,11 +230,18 @@ export class BudgetLedger {
       until = now + Math.min(Math.max(retryAfterMs, MIN_RETRY_AFTER_MS), this.dayMs);
     } else {
       const backoff = Math.min(RATE_LIMIT_BACKOFF_BASE_MS * 2 ** (e.streak - 1), RATE_LIMIT_BACKOFF_MAX_MS);
-      until = this.earliest({ spends: e.spends, streak: e.streak }, now) + backoff;
+      const v = this.view(key, now);
+      until = this.earliest({ times: v.times }, now) + backoff;
     }
-    e.blockedUntil = Math.max(e.blockedUntil ?? until, until);
+    const current = this.view(key, now).blockedUntil;
+    const end = Math.max(current ?? until, until);
+    e.blockedUntil = end;
+    const elapsed = this.clock.elapsed?.();
+    if (elapsed !== undefined) {
+      e.blockedUp = elapsed + (end - now);
+    }
     this.emit();
-    return e.blockedUntil;
+    return end;
   }
 
   /** Records an answer other than 429: the backoff starts again from its base next time. */
@@ -222,8 +263,7 @@ export class BudgetLedger {
       const mine = this.entry(key, true);
       const byId = new Map(mine.spends.map((s) => [s.id, s]));
       for (const spend of theirs.spends) {
-        const known = byId.get(spend.id);
-        if (!known || known.at < spend.at) {
+        if (!byId.has(spend.id)) {
           byId.set(spend.id, spend);
           changed = true;
         }
@@ -231,6 +271,10 @@ export class BudgetLedger {
       mine.spends = [...byId.values()].sort(spendOrder);
       if (theirs.blockedUntil !== undefined && theirs.blockedUntil > (mine.blockedUntil ?? -Infinity)) {
         mine.blockedUntil = theirs.blockedUntil;
+        changed = true;
+      }
+      if (theirs.blockedUp !== undefined && theirs.blockedUp > (mine.blockedUp ?? -Infinity)) {
+        mine.blockedUp = theirs.blockedUp;
         changed = true;
       }
       if (theirs.streak > mine.streak) {
@@ -251,9 +295,14 @@ export class BudgetLedger {
       if (e.spends.length === 0 && e.blockedUntil === undefined && e.streak === 0) {
         continue;
       }
-      const persisted: PersistedIntegrationBudget = { spends: e.spends.map((s) => ({ id: s.id, at: s.at })) };
+      const persisted: PersistedIntegrationBudget = {
+        spends: e.spends.map((s) => (s.up !== undefined ? { id: s.id, at: s.at, up: s.up } : { id: s.id, at: s.at })),
+      };
       if (e.blockedUntil !== undefined) {
         persisted.blockedUntil = e.blockedUntil;
+      }
+      if (e.blockedUp !== undefined) {
+        persisted.blockedUp = e.blockedUp;
       }
       if (e.streak > 0) {
         persisted.rateLimitStreak = e.streak;
@@ -264,13 +313,21 @@ export class BudgetLedger {
     return { version: PERSISTED_VERSION, integrations: Object.fromEntries(integrations) };
   }
 
+  private record(key: string, at: number): SpendRecord {
+    const e = this.entry(key, true);
+    const up = this.clock.elapsed?.();
+    const record: SpendRecord = up !== undefined ? { id: this.newId(), at, up } : { id: this.newId(), at };
+    insertSorted(e.spends, record);
+    this.emit();
+    return record;
+  }
+
   private emit(): void {
     for (const listener of [...this.listeners]) {
       listener();
     }
   }
 
-  /** The entry for key, pruned and clamped against the current clock. */
   private entry(key: string, create = false): Entry {
     let e = this.entries.get(key);
     if (!e) {
@@ -281,44 +338,79 @@ export class BudgetLedger {
       return e;
     }
     const now = this.clock.now();
-    // The clock moved backwards: a spend "in the future" counts as made now, so it keeps
-    // counting for a full window by the new clock and nothing is overspent.
-    let clamped = 0;
-    for (let i = 0; i < e.spends.length; i++) {
-      if (e.spends[i].at > now) {
-        e.spends[i] = { id: e.spends[i].id, at: now };
-        clamped++;
-      }
-    }
-    if (clamped > 0) {
-      this.onWarning?.(`Delete budget: the clock moved backwards; spends recorded in the future now count from now: ${clamped}`);
-    }
-    e.spends = e.spends.filter((s) => s.at > now - this.dayMs);
-    if (e.blockedUntil !== undefined) {
-      if (e.blockedUntil <= now) {
-        e.blockedUntil = undefined;
-      } else if (e.blockedUntil > now + this.dayMs) {
-        e.blockedUntil = now + this.dayMs;
-      }
+    const elapsed = this.clock.elapsed?.();
+    // Only what is out of both windows by every clock we trust is forgotten.
+    e.spends = e.spends.filter((s) => this.effectiveTime(s, now, elapsed) > now - this.dayMs);
+    const blockEnd = this.blockEnd(e, now, elapsed);
+    if (blockEnd === undefined || blockEnd <= now) {
+      delete e.blockedUntil;
+      delete e.blockedUp;
     }
     return e;
   }
 
-  private earliest(e: Entry, from: number): number {
+  /**
+   * The entry placed on the wall-clock timeline of `now`. A spend's age comes from monotonic time
+   * when it was recorded in this boot, so a clock turned forward frees nothing; otherwise from its
+   * original wall time, so a clock turned back makes it count longer, never shorter.
+   */
+  private view(key: string, now: number): View {
+    const e = this.entry(key);
+    const elapsed = this.clock.elapsed?.();
+    const times = e.spends.map((s) => this.effectiveTime(s, now, elapsed)).sort((a, b) => a - b);
+    const blockedUntil = this.blockEnd(e, now, elapsed);
+    return blockedUntil !== undefined && blockedUntil > now ? { times, blockedUntil } : { times };
+  }
+
+  private effectiveTime(s: SpendRecord, now: number, elapsed: number | undefined): number {
+    if (s.up === undefined || elapsed === undefined) {
+      return s.at;
+    }
+    if (elapsed >= s.up) {
+      return now - (elapsed - s.up);
+    }
+    // The machine restarted since: at least `elapsed` has passed, and the wall clock says the rest.
+    return Math.min(s.at, now - elapsed);
+  }
+
+  private blockEnd(e: Entry, now: number, elapsed: number | undefined): number | undefined {
+    if (e.blockedUntil === undefined) {
+      return undefined;
+    }
+    let end = e.blockedUntil;
+    if (e.blockedUp !== undefined && elapsed !== undefined && elapsed <= e.blockedUp) {
+      end = Math.max(end, now + (e.blockedUp - elapsed));
+    }
+    return Math.min(end, now + this.dayMs);
+  }
+
+  private earliest(v: View, from: number): number {
     return Math.max(
       from,
-      e.blockedUntil ?? from,
-      windowFreeAt(e.spends, from, this.hourMs, this.hourLimit),
-      windowFreeAt(e.spends, from, this.dayMs, this.dayLimit),
+      v.blockedUntil ?? from,
+      windowFreeAt(v.times, from, this.hourMs, this.hourLimit),
+      windowFreeAt(v.times, from, this.dayMs, this.dayLimit),
     );
   }
 
+  private schedule(v: View, now: number, n: number): number[] {
+    const simulated: View = { times: [...v.times], ...(v.blockedUntil !== undefined ? { blockedUntil: v.blockedUntil } : {}) };
+    const times: number[] = [];
+    let t = now;
+    for (let i = 0; i < n; i++) {
+      t = this.earliest(simulated, t);
+      times.push(t);
+      simulated.times.push(t);
+    }
+    return times;
+  }
+
   /** When the next spend leaves either window (a slot comes back), if any is counted now. */
-  private nextSlotReturn(e: Entry, now: number): number | undefined {
+  private nextSlotReturn(v: View, now: number): number | undefined {
     let next: number | undefined;
-    for (const s of e.spends) {
+    for (const at of v.times) {
       for (const windowMs of [this.hourMs, this.dayMs]) {
-        const out = s.at + windowMs;
+        const out = at + windowMs;
         if (out > now && (next === undefined || out < next)) {
           next = out;
         }
@@ -342,8 +434,7 @@ export class BudgetLedger {
       const byId = new Map<string, SpendRecord>();
       for (const item of value.spends) {
         const spend = this.parseSpend(item, now, issues);
-        const known = byId.get(spend.id);
-        if (!known || known.at < spend.at) {
+        if (!byId.has(spend.id)) {
           byId.set(spend.id, spend);
         }
       }
@@ -351,11 +442,14 @@ export class BudgetLedger {
       if (value.blockedUntil !== undefined) {
         if (!isFiniteNumber(value.blockedUntil)) {
           issues.add('unreadable 429 block discarded');
-        } else if (value.blockedUntil > now + this.dayMs) {
-          issues.add('429 block beyond 24 hours shortened');
-          entry.blockedUntil = now + this.dayMs;
-        } else if (value.blockedUntil > now) {
-          entry.blockedUntil = value.blockedUntil;
+        } else {
+          if (value.blockedUntil > now + this.dayMs) {
+            issues.add('429 block beyond 24 hours shortened');
+          }
+          entry.blockedUntil = Math.min(value.blockedUntil, now + this.dayMs);
+          if (isFiniteNumber(value.blockedUp)) {
+            entry.blockedUp = value.blockedUp;
+          }
         }
       }
       if (value.rateLimitStreak !== undefined) {
@@ -375,14 +469,16 @@ export class BudgetLedger {
   private parseSpend(item: unknown, now: number, issues: StateIssues): SpendRecord {
     const rawAt = isRecord(item) ? item.at : item;
     const rawId = isRecord(item) ? item.id : undefined;
+    const rawUp = isRecord(item) ? item.up : undefined;
     let at: number;
     if (!isFiniteNumber(rawAt)) {
       issues.add('spends with an unreadable time counted from now');
       at = now;
-    } else if (rawAt > now) {
-      issues.add('spends dated in the future counted from now');
-      at = now;
     } else {
+      if (rawAt > now) {
+        // Another machine's clock, or ours turned back: it keeps its time and counts a window past it.
+        issues.add('spends dated in the future kept (they count until a window after their time)');
+      }
       at = rawAt;
     }
     let id: string;
@@ -394,7 +490,7 @@ export class BudgetLedger {
       }
       id = this.newId();
     }
-    return { id, at };
+    return isFiniteNumber(rawUp) && rawUp >= 0 ? { id, at, up: rawUp } : { id, at };
   }
 }
 
@@ -405,10 +501,10 @@ function positiveInt(value: number, name: string): number {
   return value;
 }
 
-function countSince(spends: readonly SpendRecord[], after: number): number {
+function countSince(times: readonly number[], after: number): number {
   let n = 0;
-  for (const s of spends) {
-    if (s.at > after) {
+  for (const t of times) {
+    if (t > after) {
       n++;
     }
   }
@@ -417,12 +513,12 @@ function countSince(spends: readonly SpendRecord[], after: number): number {
 
 /**
  * The earliest time ≥ from at which fewer than `limit` spends lie in the window ending then.
- * `spends` is sorted oldest first, so the ones in the window are a suffix and the spend that must
- * leave for a slot to open is the limit-th newest.
+ * `times` is sorted oldest first; a spend dated after `from` counts too, so the deciding one is
+ * the limit-th newest overall.
  */
-function windowFreeAt(spends: readonly SpendRecord[], from: number, windowMs: number, limit: number): number {
-  const deciding = spends[spends.length - limit];
-  return deciding !== undefined && deciding.at > from - windowMs ? deciding.at + windowMs : from;
+function windowFreeAt(times: readonly number[], from: number, windowMs: number, limit: number): number {
+  const deciding = times[times.length - limit];
+  return deciding !== undefined && deciding > from - windowMs ? deciding + windowMs : from;
 }
 
 /** Oldest first; ties by id so that two windows holding the same spends store them alike. */

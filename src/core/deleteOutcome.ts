@@ -48,6 +48,8 @@ export function queueAttemptResult(result: DeleteResult, reason: string): Delete
     case 'rateLimited':
       return result.retryAfterMs !== undefined ? { kind: 'rateLimited', retryAfterMs: result.retryAfterMs } : { kind: 'rateLimited' };
     case 'credentials':
+    case 'unverified':
+      // A wrong shared secret or a proxy rewriting answers: another DELETE would meet the same fate.
       return { kind: 'failed', retryable: false, reason };
     case 'failed': {
       const failure = result.outcome;

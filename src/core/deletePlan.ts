@@ -113,15 +113,54 @@ export type DeleteResult =
   /** 429: the budget is spent at Veriff. */
   | { kind: 'rateLimited'; retryAfterMs?: number; outcome: Failure }
   /** Anything else (network, timeout, 5xx, malformed, cancelled): the session is kept, the error recorded. */
-  | { kind: 'failed'; outcome: Failure };
+  | { kind: 'failed'; outcome: Failure }
+  /**
+   * A 2xx or 404 (or a refusal) whose response signature is missing or wrong: it may not come
+   * from Veriff, so nothing about the session changes; it stays tracked.
+   */
+  | { kind: 'unverified'; http: number; signature: 'missing' | 'invalid'; outcome: Failure };
 
-export function classifyDeleteOutcome(outcome: Outcome<DeletedSession>): DeleteResult {
+/** The failure outcome an unverifiable answer is recorded as (so rows and logs explain it). */
+function unverified(http: number, signature: 'missing' | 'invalid'): Extract<DeleteResult, { kind: 'unverified' }> {
+  const why = signature === 'missing' ? 'carried no X-HMAC-SIGNATURE' : 'carried a signature that does not match';
+  return {
+    kind: 'unverified',
+    http,
+    signature,
+    outcome: {
+      kind: 'malformed',
+      http,
+      signature,
+      message: `Veriff's answer could not be verified: HTTP ${http} ${why}. Likely causes: a wrong shared secret for this API key, or a proxy that rewrites answers. The session stays tracked.`,
+      unverified: true,
+    },
+  };
+}
+
+/**
+ * What a DELETE's answer means. Only an answer signed with the integration's shared secret may
+ * change what is known about the session: a deleted or gone session stops being tracked, so an
+ * unsigned 200 or 404 (a proxy, a captive portal, a wrong API URL) must not make it vanish.
+ */
+export function classifyDeleteOutcome(outcome: Outcome<DeletedSession>, requestedId?: string): DeleteResult {
   switch (outcome.kind) {
     case 'ok':
+      if (outcome.signature !== 'valid') {
+        return unverified(outcome.http, outcome.signature);
+      }
+      if (requestedId !== undefined && outcome.value.id !== requestedId) {
+        return {
+          kind: 'failed',
+          outcome: { kind: 'malformed', http: outcome.http, signature: outcome.signature, message: `Veriff answered HTTP ${outcome.http} for another session (${outcome.value.id}); nothing is assumed deleted.` },
+        };
+      }
       return { kind: 'deleted' };
     case 'rateLimited':
       return { kind: 'rateLimited', ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}), outcome };
     case 'veriffError':
+      if ((outcome.http === 404 || outcome.http === 400) && outcome.signature !== 'valid' && (outcome.http === 404 || outcome.signature === 'invalid')) {
+        return unverified(outcome.http, outcome.signature === 'missing' ? 'missing' : 'invalid');
+      }
       if (outcome.http === 404) {
         return { kind: 'alreadyGone', outcome };
       }

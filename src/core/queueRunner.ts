@@ -4,9 +4,9 @@ import type { DeleteQueue, QueuedDelete } from './deleteQueue';
 import { normaliseSessionId } from './ids';
 
 /**
- * Drains the DeleteQueue against the budget: sends a DELETE only while the ledger allows one,
- * records the spend before sending, one request at a time, and sleeps on a single timer until
- * the next slot frees (no polling).
+ * Drains the DeleteQueue against the budget: asks for a DELETE only while the ledger allows one,
+ * one request at a time, and sleeps on a single timer until the next slot frees (no polling). The
+ * deleter (the delete pipeline) reserves the slot at the moment of sending and may still find none.
  */
 
 export type DeleteAttemptResult =
@@ -14,9 +14,15 @@ export type DeleteAttemptResult =
   | { kind: 'gone' }
   | { kind: 'notDeletable'; reason: string }
   | { kind: 'rateLimited'; retryAfterMs?: number }
-  | { kind: 'failed'; retryable: boolean; reason: string };
+  | { kind: 'failed'; retryable: boolean; reason: string }
+  /** Nothing was sent: no slot was free at the moment of sending (another window or command took it). */
+  | { kind: 'noBudget' }
+  /** Nothing was sent: the request could not leave (no credentials, a client that cannot be built); no delete spent. */
+  | { kind: 'notSent'; reason: string }
+  /** Nothing was sent: the session is being deleted elsewhere in this window. */
+  | { kind: 'busy' };
 
-/** Sends one signed DELETE for the session in the given integration. */
+/** Sends one signed DELETE for the session in the given integration, through the budget. */
 export type Deleter = (id: string, integrationKey: string) => Promise<DeleteAttemptResult>;
 
 /**
@@ -278,15 +284,20 @@ export class QueueRunner {
       if (!this.queue.has(id) || !this.mayAct() || !this.ledger.canSpend(integrationKey)) {
         return false;
       }
-      this.ledger.recordSpend(integrationKey);
       this.queue.update(id, { sentAt: this.clock.now() });
-      summary.sent++;
       this.emit({ kind: 'sending', id, integrationKey });
       let result: DeleteAttemptResult;
       try {
         result = await this.deleter(id, integrationKey);
       } catch (error) {
-        result = { kind: 'failed', retryable: true, reason: error instanceof Error ? error.message : String(error) };
+        result = { kind: 'notSent', reason: error instanceof Error ? error.message : String(error) };
+      }
+      if (result.kind === 'noBudget' || result.kind === 'busy') {
+        this.queue.update(id, { sentAt: undefined });
+        return false;
+      }
+      if (result.kind !== 'notSent') {
+        summary.sent++;
       }
       this.record(id, integrationKey, result, summary);
       return true;
@@ -295,11 +306,16 @@ export class QueueRunner {
     }
   }
 
+  /** What an answer means for the queue; the budget itself was told by the deleter (the pipeline). */
   private record(id: string, integrationKey: string, result: DeleteAttemptResult, summary: RunSummary): void {
-    if (result.kind !== 'rateLimited') {
-      this.ledger.recordAnswered(integrationKey);
-    }
     switch (result.kind) {
+      case 'noBudget':
+      case 'busy':
+        return;
+      case 'notSent':
+        this.queue.update(id, { sentAt: undefined, lastError: result.reason });
+        this.pauseFor(result.reason, id, integrationKey);
+        return;
       case 'deleted':
         this.queue.remove(id);
         summary.deleted.push(id);
@@ -316,7 +332,7 @@ export class QueueRunner {
         this.emit({ kind: 'notDeletable', id, integrationKey, reason: result.reason });
         return;
       case 'rateLimited': {
-        const blockedUntil = this.ledger.recordRateLimited(integrationKey, result.retryAfterMs);
+        const blockedUntil = this.ledger.remaining(integrationKey).blockedUntil ?? this.ledger.earliestSpendTime(integrationKey);
         this.queue.update(id, { sentAt: undefined });
         if (!summary.rateLimited.includes(integrationKey)) {
           summary.rateLimited.push(integrationKey);

@@ -147,7 +147,7 @@ export class VeriffClient {
     }
     this.timeoutMs = timeoutMs;
     this.proxy = chooseProxy(url, opts.proxy, opts.env ?? process.env);
-    this.proxyPassword = this.proxy ? decodeURIComponent(new URL(this.proxy.url).password) || undefined : undefined;
+    this.proxyPassword = this.proxy ? safeDecode(new URL(this.proxy.url).password) || undefined : undefined;
     this.strictSSL = opts.proxy?.strictSSL ?? true;
     this.clock = opts.clock ?? systemClock;
     this.onRequestLog = opts.onRequestLog;
@@ -275,7 +275,7 @@ export class VeriffClient {
 
   private async attempt<T>(spec: RequestSpec<T>, signal: AbortSignal | undefined, attempt: number): Promise<Outcome<T>> {
     if (signal?.aborted) {
-      return { kind: 'cancelled' };
+      return { kind: 'cancelled', notSent: true };
     }
     const started = performance.now();
     const controller = new AbortController();
@@ -313,9 +313,15 @@ export class VeriffClient {
       headers['x-auth-client'] = this.apiKey;
     }
 
+    let dispatcher: Dispatcher;
+    try {
+      dispatcher = this.dispatcher();
+    } catch (err) {
+      return { kind: 'network', message: `The connection could not be set up: ${clean(errorMessage(err))}`, notSent: true };
+    }
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.dispatcher().request({
+      response = await dispatcher.request({
         origin: this.origin,
         path: this.basePath + spec.path,
         method: spec.method,
@@ -515,4 +521,13 @@ function errorMessage(err: unknown): string {
     return `${err.message}${cause}`;
   }
   return String(err);
+}
+
+/** A password with a stray `%` is not URI-encoded: use it as written rather than fail to build the client. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -3,22 +3,27 @@ import type { Outcome } from '../core/veriffClient';
 import { SecretStorageUnavailableError } from './credentials';
 import type { Services } from './services';
 
-/** The one place where failures reach the user: a clear message and a button to the fix. */
-export async function showFailure(services: Services, message: string, opts: { credentialsFix?: boolean } = {}): Promise<void> {
+/**
+ * The one place where failures reach the user: a clear message and a button to the fix. Shown,
+ * never awaited: a notification's promise settles only when the user closes it, and nothing may
+ * wait for that.
+ */
+export function showFailure(services: Services, message: string, opts: { credentialsFix?: boolean } = {}): void {
   const setCredentials = vscode.l10n.t('Set API Credentials');
   const showLog = vscode.l10n.t('Show Log');
   const buttons = opts.credentialsFix ? [setCredentials, showLog] : [showLog];
-  const choice = await services.ui.showErrorMessage(message, ...buttons);
-  if (choice === setCredentials) {
-    await vscode.commands.executeCommand('veriff.setCredentials');
-  } else if (choice === showLog) {
-    services.log.show();
-  }
+  void services.ui.showErrorMessage(message, ...buttons).then((choice) => {
+    if (choice === setCredentials) {
+      void vscode.commands.executeCommand('veriff.setCredentials');
+    } else if (choice === showLog) {
+      services.log.show();
+    }
+  });
 }
 
 /** The failure of a command that needs an integration when none is set up. */
-export function showNoIntegration(services: Services): Promise<void> {
-  return showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
+export function showNoIntegration(services: Services): void {
+  showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
 }
 
 /** Plain-language text for a failed outcome; the log has the details. */
@@ -36,6 +41,16 @@ export function describeFailure(outcome: Exclude<Outcome<unknown>, { kind: 'ok' 
     case 'timeout':
       return { text: vscode.l10n.t('Veriff did not answer in time. Nothing is lost; refresh and try again. Details: {0}', outcome.message), credentialsFix: false };
     case 'malformed':
+      if (outcome.unverified) {
+        return {
+          text: vscode.l10n.t(
+            "Veriff's answer could not be verified (HTTP {0}, signature {1}): the shared secret may be wrong for this API key, or a proxy rewrites answers. The session stays tracked.",
+            String(outcome.http),
+            outcome.signature,
+          ),
+          credentialsFix: true,
+        };
+      }
       return { text: vscode.l10n.t('The answer was not what Veriff sends (HTTP {0}). Check the API URL and any proxy in between.', String(outcome.http)), credentialsFix: false };
     case 'cancelled':
       return { text: vscode.l10n.t('Cancelled.'), credentialsFix: false };
@@ -51,7 +66,7 @@ export async function guard<T>(services: Services, what: string, body: () => Pro
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
     services.log.error(`${what} failed: ${text}`);
-    await showFailure(services, err instanceof SecretStorageUnavailableError ? text : vscode.l10n.t('{0} failed: {1}', what, text));
+    showFailure(services, err instanceof SecretStorageUnavailableError ? text : vscode.l10n.t('{0} failed: {1}', what, text));
     return undefined;
   }
 }

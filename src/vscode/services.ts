@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock';
 import type { BudgetService, DeleteQueueView } from './budget/budgetService';
 import type { BudgetStatusBar } from './budgetStatusBar';
 import type { CredentialStore } from './credentials';
-import type { DeleteGate } from './deleteGate';
+import type { DeletePipeline } from '../core/deletePipeline';
 import type { VeriffLog } from './log';
 import type { SessionRepository } from './sessionRepository';
 import type { SessionTreeProvider } from './sessionTree';
@@ -26,8 +26,8 @@ export interface Services {
   readonly terminalOutput: TerminalOutputRecorder;
   /** The built-in local Veriff sandbox ("Start Local Sandbox"). */
   readonly sandbox: LocalSandbox;
-  /** Asked before "Delete Session" spends Veriff's delete budget; absent: no limit but Veriff's own 429. */
-  budget?: DeleteGate;
+  /** The one path every DELETE takes (budget reservation → send → classify → record → log). */
+  readonly pipeline: DeletePipeline;
   /** The delete budget and queue shared by all windows (implements `budget`); tests swap its clock and timers with `reload`. */
   budgetService?: BudgetService;
   /** Read-only view of the delete queue (queued rows show their ETA). */

@@ -88,19 +88,15 @@ export async function trackIds(services: Services, input: TrackInput, opts: Trac
 /** The refusal when there is nowhere to track to, with a button to the fix. */
 export async function refuseWithoutCredentials(services: Services): Promise<void> {
   const set = vscode.l10n.t('Set API Credentials');
-  const choice = await services.ui.showWarningMessage(
-    vscode.l10n.t('Nothing was tracked: set up the API credentials of a Veriff integration first. Sessions are tracked per integration.'),
-    set,
-  );
-  if (choice === set) {
-    await vscode.commands.executeCommand('veriff.setCredentials');
-  }
+  void services.ui
+    .showWarningMessage(vscode.l10n.t('Nothing was tracked: set up the API credentials of a Veriff integration first. Sessions are tracked per integration.'), set)
+    .then((choice) => choice === set && vscode.commands.executeCommand('veriff.setCredentials'));
 }
 
 async function showSummary(services: Services, result: AddResult, labels: string[], from: string | undefined): Promise<void> {
   const total = result.added.length + result.alreadyTracked.length + result.invalid.length;
   if (total === 0) {
-    await services.ui.showWarningMessage(
+    void services.ui.showWarningMessage(
       from ? vscode.l10n.t('No Veriff session ids (UUIDs) found in {0}.', from) : vscode.l10n.t('No Veriff session ids (UUIDs) found.'),
     );
     return;
@@ -117,12 +113,10 @@ async function showSummary(services: Services, result: AddResult, labels: string
   }
   if (result.invalid.length > 0) {
     const showLog = vscode.l10n.t('Show Log');
-    if ((await services.ui.showWarningMessage(parts.join(' '), showLog)) === showLog) {
-      services.log.show();
-    }
+    void services.ui.showWarningMessage(parts.join(' '), showLog).then((choice) => choice === showLog && services.log.show());
     return;
   }
-  await services.ui.showInformationMessage(parts.join(' '));
+  void services.ui.showInformationMessage(parts.join(' '));
 }
 
 async function knownApiKeys(services: Services, integration: Integration, apiKey: string): Promise<Set<string>> {

@@ -33,7 +33,7 @@ export function clearStore(s: Services): void {
   }
 }
 
-async function clearBudgetState(s: Services): Promise<void> {
+export async function clearBudgetState(s: Services): Promise<void> {
   for (const key of [BUDGET_STATE_KEY, QUEUE_STATE_KEY, LEASE_STATE_KEY]) {
     await s.context.globalState.update(key, undefined);
   }
@@ -52,7 +52,6 @@ export async function setUpBudget(opts: { sendRetryAfter?: boolean; credentials?
   await budget.whenIdle();
   await clearBudgetState(s);
   await budget.reload({ clock: mock.clock, timers });
-  s.budget = budget;
   const bar = s.budgetStatusBar!;
   let integrationId = '';
   if (opts.credentials !== false) {
@@ -77,7 +76,6 @@ export async function tearDownBudget(h: BudgetHarness | undefined): Promise<void
   }
   await clearBudgetState(h.s);
   await h.budget.reload({ clock: systemClock, timers: systemTimers });
-  h.s.budget = h.budget;
   clearStore(h.s);
   await removeAllIntegrations();
   await h.bar.refreshActive();

@@ -4,11 +4,12 @@ import * as vscode from 'vscode';
 import { sign } from '../../src/core/signing';
 import type { VeriffStatus } from '../../src/core/status';
 import type { DeleteSummary } from '../../src/vscode/commands/deleteSession';
-import type { DeleteGate, DeleteGateTarget } from '../../src/vscode/deleteGate';
+import { apiKeyFingerprint } from '../../src/vscode/credentials';
 import type { Services } from '../../src/vscode/services';
 import type { SessionNode } from '../../src/vscode/sessionArgs';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';
 import type { ScriptedUserInput } from '../support/scriptedUserInput';
+import { clearBudgetState } from './budgetHarness';
 import { removeAllIntegrations, services, withUser } from './helpers';
 
 const DELETE = 'Delete';
@@ -42,7 +43,6 @@ describe('delete sessions', () => {
   let mock: MockVeriff;
   let s: Services;
   let integrationId: string;
-  let wiredBudget: DeleteGate | undefined;
 
   /**
    * Seeds a session in the mock and tracks it. `known`: the store already has this status, fetched
@@ -70,18 +70,16 @@ describe('delete sessions', () => {
 
   beforeEach(async () => {
     s = await services();
-    // These tests drive the command against its own default gate (Veriff's 429 is the only limit);
-    // the wired delete budget has its own tests.
-    wiredBudget = s.budget;
-    s.budget = undefined;
     await removeAllIntegrations();
     clearStore(s);
+    // Every mock starts with the same canary API key: each test starts with its full delete budget.
+    await clearBudgetState(s);
+    await s.budgetService!.reload();
     mock = await startMockVeriff();
     await useCredentials();
   });
 
   afterEach(async () => {
-    s.budget = wiredBudget;
     await vscode.workspace.getConfiguration('veriff').update('confirmBeforeDelete', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('veriff').update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
     clearStore(s);
@@ -96,7 +94,7 @@ describe('delete sessions', () => {
     await withUser([{ confirm: DELETE }], async (user) => {
       const summary = await del(nodeOf(s, id), [nodeOf(s, id)]);
       assert.deepEqual(summary?.deleted, [id]);
-      assert.equal(confirms(user)[0], `Delete session ${id.slice(0, 8)}? This uses 1 of Veriff's delete budget (5 per hour, 10 per 24 hours).\nIntegration: Test`);
+      assert.equal(confirms(user)[0], `Delete session ${id.slice(0, 8)}? This uses 1 of the 5 deletes left this hour (10 left today).\nIntegration: Test`);
       assert.match(user.messages('info').join('\n'), new RegExp(`Deleted session ${id.slice(0, 8)}`));
     });
     const sent = deletes();
@@ -203,16 +201,7 @@ describe('delete sessions', () => {
 
   it('429: reported, the delete gate told, the rest of the batch not sent', async () => {
     const ids = [track('approved', { known: 'approved' }), track('approved', { known: 'approved' }), track('approved', { known: 'approved' })];
-    const calls: string[] = [];
-    const gate: DeleteGate = {
-      allow: (_t: DeleteGateTarget, wanted: number) => {
-        calls.push(`allow ${wanted}`);
-        return { available: wanted };
-      },
-      spent: (t) => calls.push(`spent ${t.integration.name}`),
-      rateLimited: (_t, retryAfterMs) => calls.push(`rateLimited ${retryAfterMs}`),
-    };
-    s.budget = gate;
+    const key = apiKeyFingerprint(mock.apiKey);
     mock.server.injectFault(
       { kind: 'status', status: 429, body: { status: 'fail', code: 1004, message: 'Too many requests.' }, headers: { 'Retry-After': '120' } },
       { method: 'DELETE' },
@@ -227,7 +216,9 @@ describe('delete sessions', () => {
       assert.match(user.messages('error').join('\n'), /Deleted 0 of 3.*429/);
     });
     assert.equal(deletes().length, 1, 'a 429 stops the batch');
-    assert.deepEqual(calls, ['allow 3', 'spent Test', 'rateLimited 120000']);
+    const remaining = s.budgetService!.remaining(key);
+    assert.equal(remaining.hour, 4, 'the one DELETE sent counts');
+    assert.ok(remaining.blockedUntil !== undefined && remaining.blockedUntil - Date.now() > 100_000, 'the 429 blocks the key for its Retry-After');
     assert.equal(tracked(ids[0])?.lastError?.code, '1004');
   });
 
@@ -293,7 +284,7 @@ describe('delete sessions', () => {
       const summary = await del(nodeOf(s, c), [nodeOf(s, a), nodeOf(s, b), nodeOf(s, c)]);
       assert.deepEqual(summary?.deleted, [a, c]);
       assert.deepEqual(summary?.notSent, [{ id: b, reason: 'processing' }]);
-      assert.match(confirms(user)[0], /^Delete 2 sessions\? This uses 2 of Veriff's delete budget \(5 per hour, 10 per 24 hours\)\./);
+      assert.match(confirms(user)[0], /^Delete 2 sessions\? This uses 2 of the 5 deletes left this hour \(10 left today\)\./);
       assert.match(confirms(user)[0], /Not sent: 1 still being processed/);
       assert.match(user.messages('warning').join('\n'), /Deleted 2 of 3 sessions\. Not sent: 1 still being processed/);
     });
@@ -363,22 +354,65 @@ describe('delete sessions', () => {
     assert.equal(deletes().length, 1);
   });
 
-  it('asks the delete gate: only what it allows is sent, with its cost text in the confirmation', async () => {
+  it('asks the budget: only what it allows is sent, with its cost in the confirmation; the ledger is keyed by a fingerprint', async () => {
     const ids = [track('approved', { known: 'approved' }), track('approved', { known: 'approved' })];
-    const spent: string[] = [];
-    s.budget = {
-      allow: () => ({ available: 1, costText: 'This uses 1 of the 1 delete left this hour.', blockedText: 'The next delete frees at 14:05.' }),
-      spent: (t) => spent.push(t.key),
-      rateLimited: () => undefined,
-    };
+    const key = apiKeyFingerprint(mock.apiKey);
+    const budget = s.budgetService!;
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await budget.reserve(key)).granted, true);
+    }
     await withUser([{ confirm: DELETE }], async (user) => {
       const summary = await del(ids);
       assert.deepEqual(summary?.deleted, [ids[0]]);
       assert.deepEqual(summary?.notSent, [{ id: ids[1], reason: 'budget' }]);
-      assert.match(confirms(user)[0], /This uses 1 of the 1 delete left this hour\..*over the delete budget.*14:05/s);
+      assert.match(confirms(user)[0], /This uses 1 of the 1 deletes left this hour.*over the delete budget/s);
     });
     assert.equal(deletes().length, 1);
-    assert.equal(spent.length, 1);
-    assert.ok(!spent[0].includes(mock.apiKey), 'the gate gets a fingerprint, never the API key');
+    assert.equal(budget.remaining(key).hour, 0);
+    assert.ok(!JSON.stringify(budget.ledger.toJSON()).includes(mock.apiKey), 'the ledger holds a fingerprint, never the API key');
+  });
+
+  it('resolves within 1 s of Veriff\'s answer while its notification is still open, and deleting again while it is open acts', async () => {
+    await vscode.workspace.getConfiguration('veriff').update('confirmBeforeDelete', false, vscode.ConfigurationTarget.Global);
+    const id = track('approved', { known: 'approved' });
+    const pipeline = s.pipeline;
+    const send = pipeline.send.bind(pipeline);
+    let answeredAt = 0;
+    pipeline.send = async (...args) => {
+      const step = await send(...args);
+      answeredAt = Date.now();
+      return step;
+    };
+    try {
+      await withUser([], async (user) => {
+        const summary = await del(id);
+        const resolvedAt = Date.now();
+        assert.deepEqual(summary?.deleted, [id]);
+        assert.ok(resolvedAt - answeredAt <= 1000, `resolved ${resolvedAt - answeredAt} ms after the answer`);
+        assert.ok(user.openNotifications >= 1, 'its notification is still open (pending, as in VS Code)');
+        const again = await del(id);
+        assert.deepEqual(again?.ignored, [], 'not ignored as "already being deleted"');
+        assert.deepEqual(again?.notSent.map((n) => n.reason), ['gone'], 'it checked: the session is gone at Veriff');
+        assert.equal(again?.deleted.length, 0);
+        user.dismissAll();
+      });
+    } finally {
+      pipeline.send = send;
+    }
+    assert.equal(deletes().length, 1, 'the second call spends nothing on a session that is gone');
+  });
+
+  it('an unsigned 200 to DELETE leaves the session tracked with "could not be verified" on its row', async () => {
+    await vscode.workspace.getConfiguration('veriff').update('confirmBeforeDelete', false, vscode.ConfigurationTarget.Global);
+    const id = track('approved', { known: 'approved' });
+    mock.server.injectFault('missingSignature', { method: 'DELETE' });
+    await withUser([], async (user) => {
+      const summary = await del(id);
+      assert.deepEqual(summary?.failed, [id]);
+      assert.match(user.messages('error').join('\n'), /could not be verified/);
+      user.dismissAll();
+    });
+    assert.ok(tracked(id), 'still tracked');
+    assert.match(tracked(id)?.lastError?.message ?? '', /could not be verified/);
   });
 });

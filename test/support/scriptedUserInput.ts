@@ -112,15 +112,30 @@ export class ScriptedUserInput implements UserInput {
     return answer.confirm;
   }
 
-  private async notify(kind: 'info' | 'warning' | 'error', message: string, buttons: string[]): Promise<string | undefined> {
+  /** Notifications still open (their promises pending), as in VS Code until the user closes them. */
+  private readonly open: Array<() => void> = [];
+
+  get openNotifications(): number {
+    return this.open.length;
+  }
+
+  /** The user closes every open notification: their promises resolve to undefined. */
+  dismissAll(): void {
+    for (const close of this.open.splice(0)) {
+      close();
+    }
+  }
+
+  private notify(kind: 'info' | 'warning' | 'error', message: string, buttons: string[]): Promise<string | undefined> {
     this.shown.push({ kind, text: message, detail: buttons });
-    // Notifications do not block: they take an answer only when the script's next one is a click.
+    // Like VS Code: a notification takes an answer only when the script's next one is a click on
+    // one of its buttons; otherwise its promise stays pending until it is dismissed.
     const answer = this.answers[0];
     if (answer && answer !== 'cancel' && 'message' in answer && buttons.includes(answer.message)) {
       this.answers.shift();
-      return answer.message;
+      return Promise.resolve(answer.message);
     }
-    return undefined;
+    return new Promise((resolve) => this.open.push(() => resolve(undefined)));
   }
 
   showInformationMessage(message: string, ...buttons: string[]): Promise<string | undefined> {

@@ -167,18 +167,17 @@ describe('BudgetLedger', () => {
     });
   });
 
-  describe('clock moved backwards', () => {
-    it('keeps counting spends made "in the future" for a full window by the new clock', () => {
+  describe('clock jumps', () => {
+    it('keeps counting spends for a full hour of real time when the clock is turned back', () => {
       const l = ledger();
       spendAt(l, [t0 + 2 * HOUR_MS, t0 + 2 * HOUR_MS, t0 + 2 * HOUR_MS, t0 + 2 * HOUR_MS, t0 + 2 * HOUR_MS]);
-      clock.set(t0); // two hours back
+      clock.jump(t0); // two hours back, no time passes
       assert.equal(l.canSpend(KEY), false);
       assert.equal(l.remaining(KEY).hour, 0);
       assert.equal(l.earliestSpendTime(KEY), t0 + HOUR_MS);
-      assert.ok(warnings.some((w) => w.includes('clock moved backwards')), warnings.join('\n'));
-      clock.set(t0 + HOUR_MS - 1);
+      clock.advance(HOUR_MS - 1);
       assert.equal(l.canSpend(KEY), false);
-      clock.set(t0 + HOUR_MS);
+      clock.advance(1);
       assert.equal(l.remaining(KEY).available, 5);
     });
 
@@ -186,20 +185,76 @@ describe('BudgetLedger', () => {
       const l = ledger();
       const later = t0 + 30 * HOUR_MS;
       spendAt(l, [...Array(5).fill(later), ...Array(5).fill(later + HOUR_MS)]);
-      clock.set(t0);
+      clock.jump(t0);
       assert.equal(l.remaining(KEY).day, 0);
-      clock.set(t0 + DAY_MS - 1);
+      clock.advance(DAY_MS - HOUR_MS - 1);
       assert.equal(l.canSpend(KEY), false);
-      clock.set(t0 + DAY_MS);
+      clock.advance(1);
       assert.equal(l.canSpend(KEY), true);
     });
 
-    it('counts future spends in stored state from now, with a warning', () => {
+    for (const [name, to] of [
+      ['+25 h', (t: number) => t + 25 * HOUR_MS],
+      ['-2 h', (t: number) => t - 2 * HOUR_MS],
+      ['to the year 2000', () => Date.UTC(2000, 0, 1)],
+    ] as const) {
+      it(`gives no extra slot when the clock jumps ${name} and back, in memory and after a reload`, () => {
+        const l = ledger();
+        for (let i = 0; i < 5; i++) {
+          assert.equal(l.reserve(KEY).granted, true);
+          clock.advance(MIN);
+        }
+        const before = clock.now();
+        clock.jump(to(before));
+        assert.equal(l.reserve(KEY).granted, false, 'after the jump');
+        const reloaded = ledger(JSON.parse(JSON.stringify(l.toJSON())));
+        assert.equal(reloaded.reserve(KEY).granted, false, 'reloaded after the jump');
+        clock.jump(before);
+        assert.equal(l.reserve(KEY).granted, false, 'back');
+        assert.equal(ledger(JSON.parse(JSON.stringify(l.toJSON()))).reserve(KEY).granted, false, 'reloaded back');
+        clock.advance(HOUR_MS - 5 * MIN);
+        assert.equal(l.reserve(KEY).granted, true, 'an hour of real time after the first spend');
+      });
+    }
+
+    it('counts spends dated in the future in stored state (no monotonic time) until a window after their time, with a warning', () => {
       const state = { version: 1, integrations: { [KEY]: { spends: [1, 2, 3, 4, 5].map((i) => ({ id: `s${i}`, at: t0 + 5 * HOUR_MS })) } } };
       const l = ledger(state);
       assert.equal(l.canSpend(KEY), false);
-      assert.equal(l.earliestSpendTime(KEY), t0 + HOUR_MS);
+      assert.equal(l.earliestSpendTime(KEY), t0 + 6 * HOUR_MS);
       assert.ok(warnings.some((w) => w.includes('in the future')), warnings.join('\n'));
+    });
+
+    it('keeps a 429 block for its real duration when the clock jumps forward', () => {
+      const l = ledger();
+      l.recordRateLimited(KEY, 10 * MIN);
+      clock.jump(clock.now() + DAY_MS);
+      assert.equal(l.canSpend(KEY), false);
+      clock.advance(10 * MIN);
+      assert.equal(l.canSpend(KEY), true);
+    });
+  });
+
+  describe('reserve and give back', () => {
+    it('checks and records in one step, refuses with the time the next slot frees, and gives a slot back', () => {
+      const l = ledger();
+      const granted = [1, 2, 3, 4, 5].map(() => l.reserve(KEY));
+      assert.ok(granted.every((r) => r.granted));
+      const refused = l.reserve(KEY);
+      assert.deepEqual(refused, { granted: false, nextFreeAt: t0 + HOUR_MS });
+      const last = granted[4];
+      assert.ok(last.granted);
+      assert.equal(l.giveBack(KEY, last.spend.id), true);
+      assert.equal(l.giveBack(KEY, last.spend.id), false, 'only once');
+      assert.equal(l.reserve(KEY).granted, true);
+    });
+
+    it('reads the clock once: a clock that ticks between readings cannot make a free slot look taken', () => {
+      let t = t0;
+      const ticking = { now: () => t++ };
+      const l = new BudgetLedger(ticking);
+      assert.equal(l.costOf(KEY, 1).now, 1);
+      assert.equal(l.reserve(KEY).granted, true);
     });
   });
 

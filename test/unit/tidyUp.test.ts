@@ -96,6 +96,27 @@ class FakeVeriff {
 }
 
 /**
+ * The delete pipeline's budget steps around a fake Veriff (the pipeline itself is tested against
+ * the real mock server in deletePipeline.test.ts): reserve at the moment of sending, then record
+ * the 429 or the answer.
+ */
+function throughBudget(ledger: BudgetLedger, send: (id: string, key: string) => Promise<DeleteAttemptResult>) {
+  return async (id: string, key: string): Promise<DeleteAttemptResult> => {
+    const reservation = ledger.reserve(key);
+    if (!reservation.granted) {
+      return { kind: 'noBudget' };
+    }
+    const result = await send(id, key);
+    if (result.kind === 'rateLimited') {
+      ledger.recordRateLimited(key, result.retryAfterMs);
+    } else {
+      ledger.recordAnswered(key);
+    }
+    return result;
+  };
+}
+
+/**
  * The best possible finish on a fresh budget, by hand: the day's 10 deletes go as 5 at once and 5
  * an hour later; the next 10 go when the day window frees them, 24 h after the first ones.
  */
@@ -238,7 +259,7 @@ describe('tidy up', () => {
     const build = (ledgerState?: unknown, queueState?: unknown, extra: Partial<ConstructorParameters<typeof QueueRunner>[0]> = {}) => {
       const ledger = new BudgetLedger(clock, ledgerState, { onWarning });
       const queue = new DeleteQueue(clock, queueState, { onWarning });
-      const runner = new QueueRunner({ clock, ledger, queue, deleter: veriff.deleter, timers, onEvent: (e) => events.push(e), ...extra });
+      const runner = new QueueRunner({ clock, ledger, queue, deleter: throughBudget(ledger, (id, key) => veriff.deleter(id, key)), timers, onEvent: (e) => events.push(e), ...extra });
       return { ledger, queue, runner };
     };
 
@@ -464,10 +485,10 @@ describe('tidy up', () => {
       let calls = 0;
       const runner = new QueueRunner({
         clock, ledger, queue, timers,
-        deleter: () => {
+        deleter: throughBudget(ledger, () => {
           calls++;
           return new Promise((resolve) => (release = resolve));
-        },
+        }),
       });
       const a = runner.runDue();
       const b = runner.runDue();

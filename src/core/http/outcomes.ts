@@ -28,11 +28,17 @@ export type Outcome<T> =
       explanation: ErrorExplanation;
       signature: ResponseSignature;
     }
-  | { kind: 'network'; message: string; /** e.g. ECONNREFUSED, UND_ERR_SOCKET */ causeCode?: string }
+  | {
+      kind: 'network';
+      message: string;
+      /** e.g. ECONNREFUSED, UND_ERR_SOCKET */ causeCode?: string;
+      /** The request never left: the connection could not even be set up (e.g. a bad proxy URL). */
+      notSent?: true;
+    }
   | { kind: 'timeout'; message: string }
-  | { kind: 'cancelled' }
+  | { kind: 'cancelled'; /** Cancelled before anything was sent. */ notSent?: true }
   /** An answer came but is unusable: not JSON, HTML, cut off, or not the documented shape. */
-  | { kind: 'malformed'; http: number; message: string; signature: ResponseSignature }
+  | { kind: 'malformed'; http: number; message: string; signature: ResponseSignature; /** The answer's signature was missing or wrong (see classifyDeleteOutcome). */ unverified?: true }
   /** Refused before sending anything (e.g. the session id is not a UUID). */
   | { kind: 'invalidInput'; message: string };
 

@@ -91,9 +91,13 @@ export function parseDeleted(requestedId: string): ShapeParser<DeletedSession> {
     if (!isRecord(json)) {
       return undefined;
     }
+    // Only Veriff's documented success shape counts: {"status":"success","verification":{"id":…}}.
     const v = json.verification;
     const id = isRecord(v) ? optString(v.id) : undefined;
-    return { id: id ?? requestedId };
+    if (json.status !== 'success' || id === undefined) {
+      return undefined;
+    }
+    return { id: id.toLowerCase() === requestedId.toLowerCase() ? requestedId : id };
   };
 }
 

@@ -5,7 +5,8 @@ import { DeleteQueue, type QueuedDelete } from '../../core/deleteQueue';
 import { normaliseSessionId } from '../../core/ids';
 import { QueueRunner, systemTimers, type QueueEvent, type RunSummary, type Timers } from '../../core/queueRunner';
 import { isRecord } from '../../core/stateIssues';
-import type { DeleteAllowance, DeleteGate, DeleteGateTarget } from '../deleteGate';
+import type { Reservation } from '../../core/budget';
+import type { DeleteBudget } from '../../core/deletePipeline';
 import { showFailure } from '../failures';
 import type { Services } from '../services';
 import { settings } from '../settings';
@@ -60,6 +61,15 @@ export interface QueueOverview {
   worker: 'thisWindow' | 'otherWindow' | 'none';
 }
 
+export interface DeleteAllowance {
+  /** How many of the wanted deletes may be sent now (0…wanted). */
+  available: number;
+  /** Replaces the confirmation's default cost sentence, e.g. "This uses 3 of the 4 deletes left this hour." */
+  costText?: string;
+  /** Why fewer than wanted may go now, e.g. "The next delete frees at 14:05." */
+  blockedText?: string;
+}
+
 const SETTLED_MEMORY = 1000;
 const STORED_BUDGET_RECHECK_MS = 1000;
 
@@ -69,7 +79,7 @@ const STORED_BUDGET_RECHECK_MS = 1000;
  * QueueRunner sending the queue's deletes as the budget frees up. It is the DeleteGate that
  * "Delete Session" asks before spending.
  */
-export class BudgetService implements DeleteGate, DeleteQueueView, vscode.Disposable {
+export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disposable {
   private timeSource: BudgetTime;
   private ledgerRef!: BudgetLedger;
   private queueRef!: DeleteQueue;
@@ -203,7 +213,7 @@ export class BudgetService implements DeleteGate, DeleteQueueView, vscode.Dispos
       ledger: this.ledgerRef,
       queue: this.queueRef,
       timers: this.timeSource.timers,
-      deleter: createDeleter(this.services, this.resolver, () => this.ledgerSaves.flush()),
+      deleter: createDeleter(this.services, this.resolver),
       probe: createProbe(this.services, this.resolver),
       onEvent: (event) => this.onQueueEvent(event),
     });
@@ -252,14 +262,14 @@ export class BudgetService implements DeleteGate, DeleteQueueView, vscode.Dispos
     await this.flush();
   }
 
-  // ---- DeleteGate ---------------------------------------------------------------------------
+  // ---- the budget (DeleteBudget for the delete pipeline) -------------------------------------
 
   remaining(key: string): BudgetRemaining {
     return this.ledgerRef.remaining(key);
   }
 
-  allow(target: DeleteGateTarget, wanted: number): DeleteAllowance {
-    const key = target.key;
+  /** What a confirmation says before n deletes: how many the budget allows now, and the texts. */
+  preview(key: string, wanted: number): DeleteAllowance {
     const now = this.now();
     const remaining = this.ledgerRef.remaining(key);
     const available = Math.max(0, Math.min(wanted, this.ledgerRef.costOf(key, wanted).now));
@@ -274,17 +284,28 @@ export class BudgetService implements DeleteGate, DeleteQueueView, vscode.Dispos
     return allowance;
   }
 
-  spent(target: DeleteGateTarget): void {
-    this.ledgerRef.recordSpend(target.key);
+  /** Check and record in one synchronous step on the ledger, then stored before the request leaves. */
+  async reserve(key: string): Promise<Reservation> {
+    const reservation = this.ledgerRef.reserve(key);
+    if (reservation.granted) {
+      await this.ledgerSaves.flush();
+    }
+    return reservation;
   }
 
-  rateLimited(target: DeleteGateTarget, retryAfterMs: number | undefined): void {
-    const until = this.ledgerRef.recordRateLimited(target.key, retryAfterMs);
-    this.services.log.warn(`[${target.integration.name}] Delete budget: Veriff answered 429; no delete is sent before ${new Date(until).toISOString()}`);
+  async giveBack(key: string, spendId: string): Promise<void> {
+    if (this.ledgerRef.giveBack(key, spendId)) {
+      await this.ledgerSaves.flush();
+    }
   }
 
-  answered(target: DeleteGateTarget): void {
-    this.ledgerRef.recordAnswered(target.key);
+  rateLimited(key: string, retryAfterMs: number | undefined): void {
+    const until = this.ledgerRef.recordRateLimited(key, retryAfterMs);
+    this.services.log.warn(`Delete budget: Veriff answered 429; no delete is sent before ${new Date(until).toISOString()}`);
+  }
+
+  answered(key: string): void {
+    this.ledgerRef.recordAnswered(key);
   }
 
   // ---- the queue ----------------------------------------------------------------------------

@@ -1,5 +1,4 @@
-import { type DeleteFailure, queueAttemptResult, recordDeleteResult } from '../../core/deleteOutcome';
-import { classifyDeleteOutcome } from '../../core/deletePlan';
+import { queueAttemptResult } from '../../core/deleteOutcome';
 import type { DeleteAttemptResult, SessionProbe } from '../../core/queueRunner';
 import { apiKeyFingerprint } from '../credentials';
 import { describeFailure } from '../failures';
@@ -55,39 +54,38 @@ export class ConnectionResolver {
 }
 
 /**
- * The queue's DELETE: sends it with the integration's signed client and records what the answer
- * means on the tracked session (removed when deleted or gone, the refusal on the row otherwise).
- * `beforeSend` runs first (it makes sure the spend is stored before anything goes out).
+ * The queue's DELETE, through the one delete pipeline: the integration's client is built first (a
+ * client that cannot be built spends nothing), then the pipeline reserves the slot, sends, records
+ * the answer on the tracked session and logs it.
  */
-export function createDeleter(services: Services, resolver: ConnectionResolver, beforeSend: () => Promise<void>) {
+export function createDeleter(services: Services, resolver: ConnectionResolver) {
   return async (id: string, key: string): Promise<DeleteAttemptResult> => {
-    await beforeSend();
-    const connection = await resolver.connect(key);
+    let connection: Connection | undefined;
+    try {
+      connection = await resolver.connect(key);
+    } catch (error) {
+      return { kind: 'notSent', reason: `the Veriff client could not be set up: ${error instanceof Error ? error.message : String(error)}` };
+    }
     if (!connection) {
-      return { kind: 'failed', retryable: false, reason: 'no API credentials for the integration of a queued session' };
+      return { kind: 'notSent', reason: 'no API credentials for the integration of a queued session' };
     }
     const { integration } = connection;
-    const outcome = await connection.client.deleteSession(id);
-    const result = classifyDeleteOutcome(outcome);
-    const prefix = `[${integration.name}] Delete queue:`;
-    switch (result.kind) {
-      case 'rateLimited':
-        // The queue keeps the session and tries again later: nothing is recorded on its row.
-        services.log.warn(`${prefix} 429 for session ${id}${result.retryAfterMs !== undefined ? `, retry after ${Math.ceil(result.retryAfterMs / 1000)} s` : ''}`);
-        return queueAttemptResult(result, '');
-      case 'deleted':
-        services.log.info(`[${integration.name}] Recently deleted: session ${id} (delete queue)`);
-        break;
-      case 'alreadyGone':
-        services.log.info(`${prefix} session ${id} was already gone (404): no longer tracked`);
-        break;
-      case 'refused':
-        services.log.warn(`${prefix} Veriff refused to delete session ${id} (code ${result.code}): status now ${result.status}`);
-        break;
+    const pipeline = services.pipeline;
+    const { mine } = pipeline.claim(integration.id, [id]);
+    if (mine.length === 0) {
+      return { kind: 'busy' };
     }
-    const describe = (failure: DeleteFailure) => describeFailure(failure).text;
-    recordDeleteResult(services.sessions.store, integration.id, id, result, describe, services.clock.now());
-    return queueAttemptResult(result, result.kind === 'deleted' ? '' : describe(result.outcome));
+    try {
+      const target = { integrationId: integration.id, integrationName: integration.name, key, client: connection.client };
+      const step = await pipeline.send(target, id, { via: 'queue' });
+      if (step.kind === 'notSent') {
+        return step.reason === 'budget' ? { kind: 'noBudget' } : { kind: 'notSent', reason: step.reason === 'couldNotSend' ? step.message : 'cancelled' };
+      }
+      const result = step.result;
+      return queueAttemptResult(result, result.kind === 'deleted' ? '' : describeFailure(result.outcome).text);
+    } finally {
+      pipeline.release(integration.id, [id]);
+    }
   };
 }
 

@@ -8,7 +8,7 @@ export async function copySessionId(services: Services, arg?: unknown, selected?
   return guard(services, vscode.l10n.t('Copying session ids'), async () => {
     const { refs } = resolveSessionArgs(services, arg, selected);
     if (refs.length === 0) {
-      await services.ui.showInformationMessage(vscode.l10n.t('Select a session in the Veriff sessions view to copy its id.'));
+      void services.ui.showInformationMessage(vscode.l10n.t('Select a session in the Veriff sessions view to copy its id.'));
       return undefined;
     }
     const text = refs.map((r) => r.id).join('\n');

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { type DeleteFailure, recordDeleteResult } from '../../core/deleteOutcome';
+import type { DeleteFailure } from '../../core/deleteOutcome';
 import { parseTypedIds } from '../../core/idExtraction';
 import {
   type DeleteCandidate,
   type DeleteResult,
   type NotSentReason,
-  classifyDeleteOutcome,
   continueAfter,
   needsStatusCheck,
   planDelete,
@@ -13,14 +12,12 @@ import {
 import type { SessionStatus } from '../../core/status';
 import { isDeletableStatus } from '../../core/status';
 import { apiKeyFingerprint, type Integration } from '../credentials';
-import { unlimitedDeleteGate, type DeleteGate, type DeleteGateTarget } from '../deleteGate';
 import { describeFailure, guard, showFailure, showNoIntegration } from '../failures';
 import type { Services } from '../services';
 import { byIntegration, resolveSessionArgs, type SessionRef } from '../sessionArgs';
 import { sessionPickItem, shortId, statusText } from '../sessionTree';
 import { settings } from '../settings';
-import type { Connection } from '../veriffAccess';
-import { fetchStatuses, withSessionsProgress } from './refreshSessions';
+import { fetchStatuses, withSessionsProgress } from '../sessionStatuses';
 
 /** What one "Delete Session" did, per session id. */
 export interface DeleteSummary {
@@ -52,14 +49,6 @@ interface SentResult {
   result: DeleteResult;
 }
 
-/** Sessions a "Delete Session" is busy with, as `integrationId/id`: a second invocation skips them. */
-const inFlight = new Set<string>();
-
-/** Whether a delete of this session is running now (for other deleting commands). */
-export function isDeleteInFlight(integrationId: string, id: string): boolean {
-  return inFlight.has(`${integrationId}/${id}`);
-}
-
 function emptySummary(): DeleteSummary {
   return { deleted: [], alreadyGone: [], refused: [], failed: [], notSent: [], ignored: [], declined: false };
 }
@@ -76,7 +65,7 @@ export async function deleteSession(services: Services, arg?: unknown, selected?
   const claims: SessionRef[] = [];
   const summary = emptySummary();
   const take = (refs: readonly SessionRef[]): SessionRef[] => {
-    const { mine, ignored } = claim(refs);
+    const { mine, ignored } = claim(services, refs);
     claims.push(...mine);
     summary.ignored.push(...ignored.map((r) => r.id));
     if (ignored.length > 0) {
@@ -88,11 +77,11 @@ export async function deleteSession(services: Services, arg?: unknown, selected?
   return guard(services, vscode.l10n.t('Deleting sessions'), async () => {
     try {
       if (args.noIntegration) {
-        await showNoIntegration(services);
+        showNoIntegration(services);
         return undefined;
       }
       if (args.given && args.refs.length === 0) {
-        await services.ui.showErrorMessage(vscode.l10n.t('Nothing was deleted: not a session id (UUID): {0}', args.invalid.join(', ')));
+        void services.ui.showErrorMessage(vscode.l10n.t('Nothing was deleted: not a session id (UUID): {0}', args.invalid.join(', ')));
         return undefined;
       }
       if (args.invalid.length > 0) {
@@ -115,29 +104,25 @@ export async function deleteSession(services: Services, arg?: unknown, selected?
       }
       return summary;
     } finally {
-      release(claims);
+      release(services, claims);
     }
   });
 }
 
-function claim(refs: readonly SessionRef[]): { mine: SessionRef[]; ignored: SessionRef[] } {
+function claim(services: Services, refs: readonly SessionRef[]): { mine: SessionRef[]; ignored: SessionRef[] } {
   const mine: SessionRef[] = [];
   const ignored: SessionRef[] = [];
-  for (const ref of refs) {
-    const key = `${ref.integrationId}/${ref.id}`;
-    if (inFlight.has(key)) {
-      ignored.push(ref);
-    } else {
-      inFlight.add(key);
-      mine.push(ref);
-    }
+  for (const [integrationId, ids] of byIntegration(refs)) {
+    const got = services.pipeline.claim(integrationId, ids);
+    mine.push(...got.mine.map((id) => ({ integrationId, id })));
+    ignored.push(...got.busy.map((id) => ({ integrationId, id })));
   }
   return { mine, ignored };
 }
 
-function release(refs: readonly SessionRef[]): void {
-  for (const ref of refs) {
-    inFlight.delete(`${ref.integrationId}/${ref.id}`);
+function release(services: Services, refs: readonly SessionRef[]): void {
+  for (const [integrationId, ids] of byIntegration(refs)) {
+    services.pipeline.release(integrationId, ids);
   }
 }
 
@@ -149,7 +134,7 @@ interface PickItem extends vscode.QuickPickItem {
 async function pickSessions(services: Services): Promise<SessionRef[] | undefined> {
   const active = services.credentials.active();
   if (!active) {
-    await showNoIntegration(services);
+    showNoIntegration(services);
     return undefined;
   }
   const now = services.clock.now();
@@ -180,7 +165,7 @@ async function deleteInIntegration(services: Services, integration: Integration 
   const store = services.sessions.store;
   const connection = await services.access.connect(integration);
   if (!connection || !integration) {
-    await showFailure(services, vscode.l10n.t('Nothing was deleted: the integration of these sessions has no API credentials.'), { credentialsFix: true });
+    showFailure(services, vscode.l10n.t('Nothing was deleted: the integration of these sessions has no API credentials.'), { credentialsFix: true });
     summary.notSent.push(...ids.map((id) => ({ id, reason: 'statusUnavailable' as const })));
     return;
   }
@@ -209,13 +194,11 @@ async function deleteInIntegration(services: Services, integration: Integration 
     }
   }
 
-  // 2. Decide, within what the budget allows now.
-  const gate = services.budget ?? unlimitedDeleteGate;
-  const target: DeleteGateTarget = { integration, key: apiKeyFingerprint(connection.secrets.apiKey) };
+  // 2. Decide once what is worth a DELETE; the budget is checked again, slot by slot, when each one leaves.
+  const key = apiKeyFingerprint(connection.secrets.apiKey);
   const now = services.clock.now();
-  const unlimited = planDelete(candidates, { now });
-  const allowance = unlimited.send.length > 0 ? await gate.allow(target, unlimited.send.length) : { available: 0 };
-  const plan = planDelete(candidates, { now, available: allowance.available });
+  const plan = planDelete(candidates, { now });
+  const preview = services.budgetService?.preview(key, plan.send.length) ?? { available: plan.send.length };
   const notSent: NotSentReason[] = [];
   for (const { candidate, reason } of plan.notSent) {
     notSent.push(reason);
@@ -225,26 +208,31 @@ async function deleteInIntegration(services: Services, integration: Integration 
       services.log.info(`[${integration.name}] Session ${candidate.id} is gone at Veriff (404): no longer tracked, no delete spent`);
     }
   }
-  if (plan.send.length === 0) {
-    await reportNothingSent(services, integration, plan.notSent, candidates, allowance.blockedText);
+  const sendable = plan.send.slice(0, preview.available);
+  for (const candidate of plan.send.slice(preview.available)) {
+    notSent.push('budget');
+    summary.notSent.push({ id: candidate.id, reason: 'budget' });
+  }
+  if (sendable.length === 0) {
+    void reportNothingSent(services, integration, [...plan.notSent, ...plan.send.map((candidate) => ({ candidate, reason: 'budget' as const }))], candidates, preview.blockedText);
     return;
   }
 
   // 3. Confirm the cost.
   if (settings.confirmBeforeDelete()) {
-    const n = plan.send.length;
-    const question = n === 1 ? vscode.l10n.t('Delete session {0}?', shortId(plan.send[0].id)) : vscode.l10n.t('Delete {0} sessions?', n);
+    const n = sendable.length;
+    const question = n === 1 ? vscode.l10n.t('Delete session {0}?', shortId(sendable[0].id)) : vscode.l10n.t('Delete {0} sessions?', n);
     const cost =
-      allowance.costText ??
+      preview.costText ??
       (n === 1
         ? vscode.l10n.t("This uses 1 of Veriff's delete budget (5 per hour, 10 per 24 hours).")
         : vscode.l10n.t("This uses {0} of Veriff's delete budget (5 per hour, 10 per 24 hours).", n));
     const details = [cost, vscode.l10n.t('Integration: {0}', integration.name)];
-    if (plan.notSent.length > 0) {
-      details.push(vscode.l10n.t('Not sent: {0}', describeNotSent(plan.notSent.map((x) => x.reason))));
+    if (notSent.length > 0) {
+      details.push(vscode.l10n.t('Not sent: {0}', describeNotSent(notSent)));
     }
-    if (allowance.blockedText) {
-      details.push(allowance.blockedText);
+    if (preview.blockedText) {
+      details.push(preview.blockedText);
     }
     const deleteButton = vscode.l10n.t('Delete');
     if ((await services.ui.confirm(question, details.join('\n'), deleteButton)) !== deleteButton) {
@@ -254,27 +242,33 @@ async function deleteInIntegration(services: Services, integration: Integration 
     }
   }
 
-  // 4. Send, one at a time; stop at the first answer that makes the rest hopeless.
+  // 4. Send through the pipeline, one at a time; stop at the first answer that makes the rest hopeless.
+  // A session deleted by hand leaves the delete queue, so it is never in flight in two places.
+  services.budgetService?.dequeue(sendable.map((c) => c.id));
+  const target = { integrationId: integration.id, integrationName: integration.name, key, client: connection.client };
   const sent: SentResult[] = [];
-  const queue = [...plan.send];
+  const queue = [...sendable];
+  let budgetText: string | undefined;
   const title = vscode.l10n.t('Deleting {0} Veriff sessions', queue.length);
   await withSessionsProgress(title, queue.length > 1, async (signal, report) => {
     while (queue.length > 0) {
-      if (signal?.aborted) {
-        for (const c of queue.splice(0)) {
-          notSent.push('cancelled');
-          summary.notSent.push({ id: c.id, reason: 'cancelled' });
+      const candidate = queue.shift()!;
+      report(`${sent.length + 1}/${sendable.length}`);
+      const step = await services.pipeline.send(target, candidate.id, { via: 'command', tracked: candidate.tracked, ...(signal ? { signal } : {}) });
+      if (step.kind === 'notSent') {
+        const reason: NotSentReason = step.reason === 'budget' ? 'budget' : step.reason === 'cancelled' ? 'cancelled' : 'stopped';
+        if (step.reason === 'budget') {
+          budgetText = services.budgetService?.preview(key, 1).blockedText;
+        }
+        for (const c of [candidate, ...queue.splice(0)]) {
+          notSent.push(reason);
+          summary.notSent.push({ id: c.id, reason });
         }
         break;
       }
-      const candidate = queue.shift()!;
-      report(`${sent.length + 1}/${plan.send.length}`);
-      gate.spent(target);
-      const outcome = await connection.client.deleteSession(candidate.id);
-      const result = classifyDeleteOutcome(outcome);
-      sent.push({ id: candidate.id, result });
-      apply(services, gate, connection, target, candidate, result, summary);
-      if (!continueAfter(result)) {
+      sent.push({ id: candidate.id, result: step.result });
+      tally(summary, candidate.id, step.result);
+      if (!continueAfter(step.result)) {
         for (const c of queue.splice(0)) {
           notSent.push('stopped');
           summary.notSent.push({ id: c.id, reason: 'stopped' });
@@ -282,46 +276,27 @@ async function deleteInIntegration(services: Services, integration: Integration 
       }
     }
   });
-  await reportSent(services, integration, sent, notSent);
+  if (sent.length === 0) {
+    void reportNothingSent(services, integration, summary.notSent.map((n) => ({ candidate: candidates.find((c) => c.id === n.id)!, reason: n.reason })), candidates, budgetText);
+    return;
+  }
+  void reportSent(services, integration, sent, notSent);
 }
 
-function apply(
-  services: Services,
-  gate: DeleteGate,
-  connection: Connection,
-  target: DeleteGateTarget,
-  candidate: Candidate,
-  result: DeleteResult,
-  summary: DeleteSummary,
-): void {
-  const integration = connection.integration;
-  const id = candidate.id;
-  if (result.kind !== 'rateLimited') {
-    services.budget?.answered?.(target);
-  }
-  recordDeleteResult(services.sessions.store, integration.id, id, result, (failure) => describeFailure(failure).text, services.clock.now());
+function tally(summary: DeleteSummary, id: string, result: DeleteResult): void {
   switch (result.kind) {
     case 'deleted':
       summary.deleted.push(id);
-      services.log.info(`[${integration.name}] Recently deleted: session ${id}${candidate.tracked ? '' : ' (not tracked)'}`);
       return;
     case 'alreadyGone':
       summary.alreadyGone.push(id);
-      services.log.info(`[${integration.name}] Session ${id} was already gone (404): no longer tracked`);
       return;
     case 'refused':
       summary.refused.push(id);
-      services.log.warn(`[${integration.name}] Veriff refused to delete session ${id} (code ${result.code}): status now ${result.status}`);
       return;
-    case 'rateLimited':
-      gate.rateLimited(target, result.retryAfterMs);
-      break;
-    case 'credentials':
-    case 'failed':
-      break;
+    default:
+      summary.failed.push(id);
   }
-  summary.failed.push(id);
-  services.log.warn(`[${integration.name}] Delete of session ${id} failed (${result.kind}); it stays tracked`);
 }
 
 const NOT_SENT_TEXT: Record<NotSentReason, (n: number) => string> = {
@@ -356,7 +331,7 @@ async function reportNothingSent(
     const sid = shortId(candidate.id);
     switch (reason) {
       case 'processing':
-        await services.ui.showWarningMessage(
+        void services.ui.showWarningMessage(
           vscode.l10n.t(
             'Session {0} was not deleted: Veriff is still processing it ({1}) and would refuse. No delete was spent; try again after the decision.',
             sid,
@@ -365,12 +340,12 @@ async function reportNothingSent(
         );
         return;
       case 'gone':
-        await services.ui.showInformationMessage(
+        void services.ui.showInformationMessage(
           vscode.l10n.t('Session {0} is already gone at Veriff (deleted, or it never existed). No delete was spent; it is no longer tracked.', sid),
         );
         return;
       case 'budget':
-        await services.ui.showWarningMessage(
+        void services.ui.showWarningMessage(
           vscode.l10n.t('Session {0} was not deleted: the delete budget allows no more deletes now. {1}', sid, blockedText ?? ''),
         );
         return;
@@ -380,7 +355,7 @@ async function reportNothingSent(
   }
   if (checkFailure) {
     const failure = describeFailure(checkFailure);
-    await showFailure(
+    showFailure(
       services,
       vscode.l10n.t('Nothing was deleted: {0}. No delete was spent. {1}', describeNotSent(notSent.map((x) => x.reason)), failure.text),
       { credentialsFix: failure.credentialsFix },
@@ -388,7 +363,7 @@ async function reportNothingSent(
     return;
   }
   const text = vscode.l10n.t('Nothing was deleted: {0}. No delete was spent.', describeNotSent(notSent.map((x) => x.reason)));
-  await services.ui.showWarningMessage(blockedText ? `${text} ${blockedText}` : text);
+  void services.ui.showWarningMessage(blockedText ? `${text} ${blockedText}` : text);
 }
 
 async function reportSent(services: Services, integration: Integration, sent: SentResult[], notSent: readonly NotSentReason[]): Promise<void> {
@@ -409,20 +384,20 @@ async function reportSent(services: Services, integration: Integration, sent: Se
     const sid = shortId(id);
     switch (result.kind) {
       case 'deleted':
-        await services.ui.showInformationMessage(vscode.l10n.t('Deleted session {0} from {1}.', sid, integration.name));
+        void services.ui.showInformationMessage(vscode.l10n.t('Deleted session {0} from {1}.', sid, integration.name));
         return;
       case 'alreadyGone':
-        await services.ui.showInformationMessage(
+        void services.ui.showInformationMessage(
           vscode.l10n.t('Session {0} was already gone at Veriff (404: deleted before, or it never existed). It is no longer tracked.', sid),
         );
         return;
       case 'refused':
-        await services.ui.showWarningMessage(
+        void services.ui.showWarningMessage(
           vscode.l10n.t('Veriff refused to delete session {0}: {1} {2}', sid, result.outcome.kind === 'veriffError' ? result.outcome.explanation.meaning : '', refusalFix(result)),
         );
         return;
       default:
-        await showFailure(services, vscode.l10n.t('Session {0} was not deleted and stays tracked. {1}', sid, describeFailure(result.outcome).text), {
+        showFailure(services, vscode.l10n.t('Session {0} was not deleted and stays tracked. {1}', sid, describeFailure(result.outcome).text), {
           credentialsFix,
         });
         return;
@@ -441,11 +416,11 @@ async function reportSent(services: Services, integration: Integration, sent: Se
   }
   if (failures.length > 0) {
     parts.push(vscode.l10n.t('{0} failed and stay tracked: {1}', failures.length, describeFailure(failures[0].outcome).text));
-    await showFailure(services, parts.join(' '), { credentialsFix });
+    showFailure(services, parts.join(' '), { credentialsFix });
   } else if (refusals.length > 0 || notSent.length > 0) {
-    await services.ui.showWarningMessage(parts.join(' '));
+    void services.ui.showWarningMessage(parts.join(' '));
   } else {
-    await services.ui.showInformationMessage(parts.join(' '));
+    void services.ui.showInformationMessage(parts.join(' '));
   }
 }
 

@@ -8,9 +8,9 @@ export async function selectIntegration(services: Services, nameOrId?: unknown):
     const list = services.credentials.list();
     if (list.length === 0) {
       const set = vscode.l10n.t('Set API Credentials');
-      if ((await services.ui.showInformationMessage(vscode.l10n.t('No Veriff integration is set up yet.'), set)) === set) {
-        await vscode.commands.executeCommand('veriff.setCredentials');
-      }
+      void services.ui
+        .showInformationMessage(vscode.l10n.t('No Veriff integration is set up yet.'), set)
+        .then((choice) => choice === set && vscode.commands.executeCommand('veriff.setCredentials'));
       return undefined;
     }
     let target = typeof nameOrId === 'string' ? services.credentials.find(nameOrId) : undefined;

@@ -33,7 +33,7 @@ export async function showBudget(services: Services): Promise<ShowBudgetResult |
     await bar.whenReady();
     const f = bar.figures();
     if (!f) {
-      await showNoIntegration(services);
+      showNoIntegration(services);
       return undefined;
     }
     const { remaining: r, queue, now } = f;
@@ -90,7 +90,7 @@ export async function showBudget(services: Services): Promise<ShowBudgetResult |
     switch (picked?.action) {
       case 'runNow': {
         const run = await budget.runNow();
-        await services.ui.showInformationMessage(runText(run, budget.overview(f.key).count));
+        void services.ui.showInformationMessage(runText(run, budget.overview(f.key).count));
         return { action: 'runNow', run };
       }
       case 'pause':
@@ -101,7 +101,7 @@ export async function showBudget(services: Services): Promise<ShowBudgetResult |
         return { action: 'resume' };
       case 'clear': {
         const cleared = budget.clearQueue();
-        await services.ui.showInformationMessage(vscode.l10n.t('Cleared {0} queued deletes; the sessions stay tracked.', cleared));
+        void services.ui.showInformationMessage(vscode.l10n.t('Cleared {0} queued deletes; the sessions stay tracked.', cleared));
         return { action: 'clear', cleared };
       }
       default:

@@ -10,8 +10,7 @@ import type { Services } from '../services';
 import { isGroupNode } from '../sessionArgs';
 import { settings } from '../settings';
 import type { Connection } from '../veriffAccess';
-import { isDeleteInFlight } from './deleteSession';
-import { fetchStatuses, withSessionsProgress } from './refreshSessions';
+import { fetchStatuses, withSessionsProgress } from '../sessionStatuses';
 
 /** What one tidy-up did. */
 export interface TidyUpSummary {
@@ -54,7 +53,7 @@ export async function tidyUp(services: Services): Promise<TidyUpSummary | undefi
   return guard(services, vscode.l10n.t('Tidying up'), async () => {
     const integration = services.credentials.active();
     if (!integration) {
-      await showNoIntegration(services);
+      showNoIntegration(services);
       return undefined;
     }
     return tidyUpSessions(services, integration, undefined);
@@ -87,7 +86,7 @@ export async function tidyUpRun(services: Services, node?: unknown): Promise<Tid
       }
     }
     if (!integration) {
-      await showNoIntegration(services);
+      showNoIntegration(services);
       return undefined;
     }
     return tidyUpSessions(services, integration, run);
@@ -115,7 +114,7 @@ async function tidyUpSessions(services: Services, integration: Integration, run:
     declined: false,
   };
   const inScope = (): TrackedSession[] =>
-    store.list(integration.id).filter((s) => (run === undefined || s.label === run) && !isDeleteInFlight(integration.id, s.id));
+    store.list(integration.id).filter((s) => (run === undefined || s.label === run) && !services.pipeline.isInFlight(integration.id, s.id));
   const sessions = inScope();
   summary.candidates = sessions.length;
   if (sessions.length === 0) {
@@ -126,7 +125,7 @@ async function tidyUpSessions(services: Services, integration: Integration, run:
   }
   const connection = await services.access.connect(integration);
   if (!connection) {
-    await showFailure(services, vscode.l10n.t('Nothing was tidied up: {0} has no API credentials.', integration.name), { credentialsFix: true });
+    showFailure(services, vscode.l10n.t('Nothing was tidied up: {0} has no API credentials.', integration.name), { credentialsFix: true });
     return undefined;
   }
   const key = apiKeyFingerprint(connection.secrets.apiKey);

@@ -63,13 +63,12 @@ async function explainMissingOutput(services: Services, terminal: vscode.Termina
     return;
   }
   const openSettings = vscode.l10n.t('Open Settings');
-  const choice = await services.ui.showInformationMessage(
-    vscode.l10n.t(
-      'No terminal command output is available. Reading it needs VS Code\'s shell integration: enable "terminal.integrated.shellIntegration.enabled" and use a supported shell (bash, zsh, fish, pwsh), then run the command again in a new terminal.',
-    ),
-    openSettings,
-  );
-  if (choice === openSettings) {
-    await vscode.commands.executeCommand('workbench.action.openSettings', 'terminal.integrated.shellIntegration.enabled');
-  }
+  void services.ui
+    .showInformationMessage(
+      vscode.l10n.t(
+        'No terminal command output is available. Reading it needs VS Code\'s shell integration: enable "terminal.integrated.shellIntegration.enabled" and use a supported shell (bash, zsh, fish, pwsh), then run the command again in a new terminal.',
+      ),
+      openSettings,
+    )
+    .then((choice) => choice === openSettings && vscode.commands.executeCommand('workbench.action.openSettings', 'terminal.integrated.shellIntegration.enabled'));
 }

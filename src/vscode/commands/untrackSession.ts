@@ -26,11 +26,11 @@ export async function untrackSession(services: Services, arg?: unknown, selected
       removed.push(...store.remove(integrationId, ids));
     }
     if (removed.length === 0) {
-      await services.ui.showInformationMessage(vscode.l10n.t('None of these sessions is tracked.'));
+      void services.ui.showInformationMessage(vscode.l10n.t('None of these sessions is tracked.'));
       return removed;
     }
     services.log.info(`Stopped tracking ${removed.length} session(s): ${removed.join(', ')} (nothing sent to Veriff)`);
-    await services.ui.showInformationMessage(
+    void services.ui.showInformationMessage(
       removed.length === 1
         ? vscode.l10n.t('Stopped tracking session {0}. It was not deleted at Veriff.', removed[0].slice(0, 8))
         : vscode.l10n.t('Stopped tracking {0} sessions. They were not deleted at Veriff.', removed.length),
@@ -43,7 +43,7 @@ async function pick(services: Services): Promise<SessionRef[] | undefined> {
   const active = services.credentials.active();
   const sessions = active ? services.sessions.store.list(active.id).reverse() : [];
   if (!active || sessions.length === 0) {
-    await services.ui.showInformationMessage(vscode.l10n.t('No tracked sessions.'));
+    void services.ui.showInformationMessage(vscode.l10n.t('No tracked sessions.'));
     return undefined;
   }
   const now = services.clock.now();
