@@ -76,12 +76,19 @@ interface RequestSpec<T> {
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-/** Whether a host name is loopback: localhost, 127.0.0.0/8 or ::1. */
-function isLoopbackHost(hostname: string): boolean {
+/**
+ * Whether plain http may go to this host: a literal loopback address (127.0.0.0/8, [::1]) or
+ * exactly `localhost`. No other name: `*.localhost` (or `localhost.`) may be sent to DNS, and a
+ * DNS answer could then receive the API key unencrypted. `hostname` comes from WHATWG URL parsing,
+ * which has already turned `127.1` or `0x7f.0.0.1` into dotted-decimal form.
+ */
+export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase();
-  return LOOPBACK_HOSTS.has(h) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h.endsWith('.localhost');
+  if (h === 'localhost' || h === '[::1]') {
+    return true;
+  }
+  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return octets !== null && octets.slice(1).every((o) => Number(o) <= 255);
 }
 
 /**
@@ -99,7 +106,7 @@ export function normaliseApiUrl(apiUrl: string): URL {
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new Error(
-      `The Veriff API URL must start with https:// (plain http:// is allowed only for 127.0.0.1, localhost and ::1): ${url.protocol}//${url.host}`,
+      `The Veriff API URL must start with https:// (plain http:// is allowed only for the loopback addresses 127.x.x.x and [::1] and the name localhost): ${url.protocol}//${url.host}`,
     );
   }
   if (url.username || url.password) {

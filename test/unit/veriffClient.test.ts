@@ -502,6 +502,25 @@ describe('VeriffClient', function () {
       }
     });
 
+    it('plain http only for literal loopback addresses and exactly "localhost": a name that needs DNS is refused', () => {
+      for (const ok of ['http://127.0.0.1:1', 'http://127.9.8.7:1', 'http://127.1:1', 'http://localhost:1', 'http://LOCALHOST:1', 'http://[::1]:1']) {
+        assert.doesNotThrow(() => normaliseApiUrl(ok), ok);
+      }
+      for (const bad of [
+        'http://veriff-mock.localhost:1',
+        'http://a.b.localhost',
+        'http://localhost.:1',
+        'http://localhost.example.com',
+        'http://127.0.0.1.nip.io',
+        'http://[::ffff:127.0.0.1]:1',
+        'http://[::2]:1',
+        'http://0.0.0.0:1',
+      ]) {
+        assert.throws(() => normaliseApiUrl(bad), /https:\/\//, bad);
+      }
+      assert.doesNotThrow(() => normaliseApiUrl('https://veriff-mock.localhost'), 'https is fine for any name');
+    });
+
     it('a trailing /v1 or / on the API URL is dropped', async () => {
       assert.equal(normaliseApiUrl('https://stationapi.veriff.com/v1/').href, 'https://stationapi.veriff.com/');
       const s = mock.server.seedSession(mock.apiKey, { status: 'approved' });
