@@ -62,6 +62,9 @@ export interface CreateSessionInput {
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_GET_RETRY_DELAYS: readonly number[] = [200, 800];
 export const MAX_VENDOR_DATA_LENGTH = 1000;
+/** Largest answer read. Veriff's answers are a few KiB; anything bigger is not Veriff (or is hostile). */
+export const MAX_RESPONSE_MIB = 1;
+export const MAX_RESPONSE_BYTES = MAX_RESPONSE_MIB * 1024 * 1024;
 
 type Failure = Exclude<Outcome<never>, { kind: 'ok' }>;
 
@@ -336,9 +339,9 @@ export class VeriffClient {
       return this.failure(err, spec, aborted(), clean);
     }
 
-    let raw: Buffer;
+    let raw: Buffer | undefined;
     try {
-      raw = Buffer.from(await response.body.arrayBuffer());
+      raw = await readCapped(response.body, header(response.headers as Headers, 'content-length'));
     } catch (err) {
       const why = aborted();
       if (why || isTimeoutError(err)) {
@@ -349,6 +352,16 @@ export class VeriffClient {
         http: response.statusCode,
         message: `The answer (HTTP ${response.statusCode}) was cut off: ${clean(errorMessage(err))}`,
         signature: 'missing',
+      };
+    }
+    if (raw === undefined) {
+      // Nothing from it is trusted or acted on (not even a 2xx): the request's effect is unknown.
+      return {
+        kind: 'malformed',
+        http: response.statusCode,
+        message: `The answer (HTTP ${response.statusCode}) is too large: more than ${MAX_RESPONSE_MIB} MiB, which no Veriff answer is. Reading stopped; nothing was changed.`,
+        signature: 'missing',
+        tooLarge: true,
       };
     }
     // undici frees the connection a moment after the body ends; yielding once lets the next
@@ -464,7 +477,33 @@ function toSessionStatus(status: string): SessionStatus {
 }
 
 function isRetryable(outcome: Outcome<unknown>): boolean {
+  if (outcome.kind === 'malformed' && outcome.tooLarge) {
+    return false;
+  }
   return outcome.kind === 'network' || ((outcome.kind === 'veriffError' || outcome.kind === 'malformed') && outcome.http >= 500);
+}
+
+/**
+ * The body, read chunk by chunk up to MAX_RESPONSE_BYTES; undefined (the body destroyed, so the
+ * connection closes and nothing more is read) as soon as it is known to be larger: by its
+ * Content-Length, or by counting.
+ */
+async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | undefined): Promise<Buffer | undefined> {
+  if (contentLength !== undefined && Number(contentLength) > MAX_RESPONSE_BYTES) {
+    body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 function isHttpsUrl(value: string): boolean {

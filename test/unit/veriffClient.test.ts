@@ -326,6 +326,51 @@ describe('VeriffClient', function () {
       expectKind(await client().getDecision(UNKNOWN_ID), 'malformed');
     });
 
+    it('an answer over 1 MiB: "answer too large", not a delete, and not read to the end', async () => {
+      const s = mock.server.seedSession(mock.apiKey, { status: 'approved' });
+      const huge = JSON.stringify({ status: 'success', verification: { id: s.id }, padding: 'x'.repeat(3 * 1024 * 1024) });
+      mock.server.injectFault({ kind: 'status', status: 200, body: huge }, { method: 'DELETE' });
+      const o = expectKind(await client().deleteSession(s.id), 'malformed');
+      assert.equal(o.http, 200);
+      assert.match(o.message, /too large/i);
+      assert.match(o.message, /1 MiB/);
+      assert.equal(logs.at(-1)?.outcome, 'malformed');
+      assert.match(logs.at(-1)?.message ?? '', /too large/i);
+    });
+
+    it('a 300 MiB streamed answer (no Content-Length) is not read past the limit, and not retried', async () => {
+      const bytes = 300 * 1024 * 1024;
+      mock.server.injectFault({ kind: 'largeBody', bytes }, { method: 'GET', times: Infinity });
+      const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+      const started = Date.now();
+      const o = expectKind(await client().getDecision(UNKNOWN_ID), 'malformed');
+      const elapsed = Date.now() - started;
+      mock.server.clearFaults();
+      assert.equal(o.tooLarge, true);
+      assert.match(o.message, /too large.*1 MiB/);
+      const [entry, ...rest] = mock.server.requests;
+      assert.equal(rest.length, 0, 'a too-large answer is not retried');
+      // Wait for the server to notice the closed connection, then look at what it managed to write.
+      await new Promise((r) => setTimeout(r, 50));
+      const sent = mock.server.requests[0]?.bytesSent ?? 0;
+      assert.ok(entry && sent < 32 * 1024 * 1024, `the server wrote ${sent} bytes of ${bytes}: the client kept reading`);
+      const grown = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - heapBefore;
+      assert.ok(grown < 64 * 1024 * 1024, `memory grew by ${grown} bytes`);
+      assert.ok(elapsed < 5000, `took ${elapsed} ms`);
+    });
+
+    it('an answer whose Content-Length is over 1 MiB is refused before its body is read', async () => {
+      mock.server.injectFault({ kind: 'largeBody', bytes: 2 * 1024 * 1024, contentLength: true, status: 500 }, { method: 'GET', times: Infinity });
+      const o = expectKind(await client().getDecision(UNKNOWN_ID), 'malformed');
+      mock.server.clearFaults();
+      assert.equal(o.http, 500);
+      assert.equal(o.tooLarge, true);
+      assert.equal(mock.server.requests.length, 1, 'not retried, although 5xx');
+      // And the next request works on a fresh connection.
+      const s = mock.server.seedSession(mock.apiKey, { status: 'approved' });
+      expectKind(await client().getDecision(s.id), 'ok');
+    });
+
     it('an empty 200 body: malformed', async () => {
       mock.server.injectFault({ kind: 'status', status: 200, body: '' });
       const o = expectKind(await client().deleteSession(UNKNOWN_ID), 'malformed');

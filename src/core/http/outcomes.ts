@@ -31,8 +31,11 @@ export type Outcome<T> =
   | { kind: 'network'; message: string; /** e.g. ECONNREFUSED, UND_ERR_SOCKET */ causeCode?: string }
   | { kind: 'timeout'; message: string }
   | { kind: 'cancelled' }
-  /** An answer came but is unusable: not JSON, HTML, cut off, or not the documented shape. */
-  | { kind: 'malformed'; http: number; message: string; signature: ResponseSignature }
+  /**
+   * An answer came but is unusable: not JSON, HTML, cut off, not the documented shape, or (with
+   * `tooLarge`) larger than any Veriff answer, so it was not read to the end.
+   */
+  | { kind: 'malformed'; http: number; message: string; signature: ResponseSignature; tooLarge?: true }
   /** Refused before sending anything (e.g. the session id is not a UUID). */
   | { kind: 'invalidInput'; message: string };
 
