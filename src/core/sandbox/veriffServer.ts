@@ -280,6 +280,25 @@ export class VeriffServer {
     const query = path.indexOf('?');
     const pathname = query < 0 ? path : path.slice(0, query);
 
+    // DNS rebinding: a web page whose own name now resolves to 127.0.0.1 can reach this port, but
+    // its requests carry that name in Host. Only requests addressed to this server are answered.
+    if (!this.isOwnHost(req.headers.host)) {
+      req.resume();
+      this.send(
+        res,
+        {
+          ...json(421, {
+            status: 'fail',
+            code: 1101,
+            message: `Misdirected request: this Veriff sandbox answers only requests addressed to Host 127.0.0.1:${this.boundPort} or localhost:${this.boundPort}.`,
+          }),
+          headers: { Connection: 'close' },
+        },
+        'signed',
+      );
+      return;
+    }
+
     if (this.controlApi && pathname.startsWith('/__control/')) {
       await this.handleControl(req, res, method, pathname);
       return;
@@ -332,6 +351,12 @@ export class VeriffServer {
     if (code !== undefined) entry.code = code;
     this.remember(entry);
     this.send(res, reply, signing);
+  }
+
+  /** `127.0.0.1:PORT` or `localhost:PORT`, any case: the names this server is reached by. */
+  private isOwnHost(host: string | undefined): boolean {
+    const h = (host ?? '').trim().toLowerCase();
+    return h === `127.0.0.1:${this.boundPort}` || h === `localhost:${this.boundPort}`;
   }
 
   private route(req: ApiRequest): Reply {
