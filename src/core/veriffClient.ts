@@ -62,6 +62,9 @@ export interface CreateSessionInput {
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_GET_RETRY_DELAYS: readonly number[] = [200, 800];
 export const MAX_VENDOR_DATA_LENGTH = 1000;
+/** Largest answer read. Veriff's answers are a few KiB; anything bigger is not Veriff (or is hostile). */
+export const MAX_RESPONSE_MIB = 1;
+export const MAX_RESPONSE_BYTES = MAX_RESPONSE_MIB * 1024 * 1024;
 
 type Failure = Exclude<Outcome<never>, { kind: 'ok' }>;
 
@@ -76,12 +79,19 @@ interface RequestSpec<T> {
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-/** Whether a host name is loopback: localhost, 127.0.0.0/8 or ::1. */
-function isLoopbackHost(hostname: string): boolean {
+/**
+ * Whether plain http may go to this host: a literal loopback address (127.0.0.0/8, [::1]) or
+ * exactly `localhost`. No other name: `*.localhost` (or `localhost.`) may be sent to DNS, and a
+ * DNS answer could then receive the API key unencrypted. `hostname` comes from WHATWG URL parsing,
+ * which has already turned `127.1` or `0x7f.0.0.1` into dotted-decimal form.
+ */
+export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase();
-  return LOOPBACK_HOSTS.has(h) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h.endsWith('.localhost');
+  if (h === 'localhost' || h === '[::1]') {
+    return true;
+  }
+  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return octets !== null && octets.slice(1).every((o) => Number(o) <= 255);
 }
 
 /**
@@ -99,7 +109,7 @@ export function normaliseApiUrl(apiUrl: string): URL {
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new Error(
-      `The Veriff API URL must start with https:// (plain http:// is allowed only for 127.0.0.1, localhost and ::1): ${url.protocol}//${url.host}`,
+      `The Veriff API URL must start with https:// (plain http:// is allowed only for the loopback addresses 127.x.x.x and [::1] and the name localhost): ${url.protocol}//${url.host}`,
     );
   }
   if (url.username || url.password) {
@@ -335,9 +345,9 @@ export class VeriffClient {
       return this.failure(err, spec, aborted(), clean);
     }
 
-    let raw: Buffer;
+    let raw: Buffer | undefined;
     try {
-      raw = Buffer.from(await response.body.arrayBuffer());
+      raw = await readCapped(response.body, header(response.headers as Headers, 'content-length'));
     } catch (err) {
       const why = aborted();
       if (why || isTimeoutError(err)) {
@@ -348,6 +358,16 @@ export class VeriffClient {
         http: response.statusCode,
         message: `The answer (HTTP ${response.statusCode}) was cut off: ${clean(errorMessage(err))}`,
         signature: 'missing',
+      };
+    }
+    if (raw === undefined) {
+      // Nothing from it is trusted or acted on (not even a 2xx): the request's effect is unknown.
+      return {
+        kind: 'malformed',
+        http: response.statusCode,
+        message: `The answer (HTTP ${response.statusCode}) is too large: more than ${MAX_RESPONSE_MIB} MiB, which no Veriff answer is. Reading stopped; nothing was changed.`,
+        signature: 'missing',
+        tooLarge: true,
       };
     }
     // undici frees the connection a moment after the body ends; yielding once lets the next
@@ -463,7 +483,33 @@ function toSessionStatus(status: string): SessionStatus {
 }
 
 function isRetryable(outcome: Outcome<unknown>): boolean {
+  if (outcome.kind === 'malformed' && outcome.tooLarge) {
+    return false;
+  }
   return outcome.kind === 'network' || ((outcome.kind === 'veriffError' || outcome.kind === 'malformed') && outcome.http >= 500);
+}
+
+/**
+ * The body, read chunk by chunk up to MAX_RESPONSE_BYTES; undefined (the body destroyed, so the
+ * connection closes and nothing more is read) as soon as it is known to be larger: by its
+ * Content-Length, or by counting.
+ */
+async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | undefined): Promise<Buffer | undefined> {
+  if (contentLength !== undefined && Number(contentLength) > MAX_RESPONSE_BYTES) {
+    body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 function isHttpsUrl(value: string): boolean {

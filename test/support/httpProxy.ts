@@ -49,7 +49,8 @@ export async function startTestProxy(): Promise<TestProxy> {
       return;
     }
     forwards.push(target.href);
-    const headers = { ...req.headers };
+    // As a real proxy does (RFC 9112 §3.2.2): Host names the target, not the proxy.
+    const headers: IncomingMessage['headers'] = { ...req.headers, host: target.host };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
     const upstream = httpRequest(

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { sign, verifySignature } from '../../src/core/signing';
 import { VERIFF_STATUSES, VeriffStatus } from '../../src/core/status';
@@ -641,6 +642,59 @@ describe('mock Veriff server', () => {
         assert.equal(res.status, 409);
       } finally {
         await s.close();
+      }
+    });
+  });
+
+  describe('Host header (DNS rebinding)', () => {
+    /** A raw request with a chosen Host header (fetch does not let a page, or a test, choose it). */
+    function withHost(host: string | undefined, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+      return new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: m.server.port, method, path, headers, setHost: host === undefined ? false : true }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        });
+        if (host !== undefined) req.setHeader('Host', host);
+        req.on('error', reject);
+        req.end();
+      });
+    }
+
+    it('refuses a request addressed to another host name, with a clear answer, changing nothing', async () => {
+      const session = m.server.seedSession(m.apiKey, { status: 'approved' });
+      const headers = signedHeaders(m.apiKey, m.sharedSecret, session.id);
+      for (const host of ['rebind.attacker.example', `rebind.attacker.example:${m.server.port}`, `127.0.0.1:${m.server.port + 1}`, '127.0.0.1', `veriff.localhost:${m.server.port}`]) {
+        const a = await withHost(host, 'DELETE', `/v1/sessions/${session.id}`, headers);
+        assert.ok(a.status === 421 || a.status === 403, `${host}: ${a.status} ${a.text}`);
+        assert.match(a.text, /Host/);
+        assert.ok(!a.text.includes(m.sharedSecret));
+      }
+      const none = await withHost(undefined, 'GET', `/v1/sessions/${session.id}/decision`, headers);
+      // Node's HTTP server itself refuses an HTTP/1.1 request without Host (400).
+      assert.ok([400, 403, 421].includes(none.status), `no Host: ${none.status}`);
+      assert.ok(m.server.state.getSession(session.id), 'nothing was deleted');
+      assert.equal(m.server.state.deleteBudget(m.apiKey).usedLastHour, 0, 'no delete slot was taken');
+      const ok = await withHost(`127.0.0.1:${m.server.port}`, 'GET', `/v1/sessions/${session.id}/decision`, headers);
+      assert.equal(ok.status, 200, ok.text);
+      const byName = await withHost(`localhost:${m.server.port}`, 'GET', `/v1/sessions/${session.id}/decision`, headers);
+      assert.equal(byName.status, 200, byName.text);
+    });
+
+    it('guards the control API and the verification pages too', async () => {
+      const c = await startMockVeriff({ controlApi: true });
+      try {
+        const res = await new Promise<number>((resolve, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port: c.server.port, method: 'POST', path: '/__control/reset', headers: { Host: 'evil.example' } }, (r) => {
+            r.resume();
+            resolve(r.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          req.end('{}');
+        });
+        assert.ok(res === 421 || res === 403, String(res));
+      } finally {
+        await c.server.close();
       }
     });
   });

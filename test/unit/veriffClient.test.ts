@@ -326,6 +326,51 @@ describe('VeriffClient', function () {
       expectKind(await client().getDecision(UNKNOWN_ID), 'malformed');
     });
 
+    it('an answer over 1 MiB: "answer too large", not a delete, and not read to the end', async () => {
+      const s = mock.server.seedSession(mock.apiKey, { status: 'approved' });
+      const huge = JSON.stringify({ status: 'success', verification: { id: s.id }, padding: 'x'.repeat(3 * 1024 * 1024) });
+      mock.server.injectFault({ kind: 'status', status: 200, body: huge }, { method: 'DELETE' });
+      const o = expectKind(await client().deleteSession(s.id), 'malformed');
+      assert.equal(o.http, 200);
+      assert.match(o.message, /too large/i);
+      assert.match(o.message, /1 MiB/);
+      assert.equal(logs.at(-1)?.outcome, 'malformed');
+      assert.match(logs.at(-1)?.message ?? '', /too large/i);
+    });
+
+    it('a 300 MiB streamed answer (no Content-Length) is not read past the limit, and not retried', async () => {
+      const bytes = 300 * 1024 * 1024;
+      mock.server.injectFault({ kind: 'largeBody', bytes }, { method: 'GET', times: Infinity });
+      const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+      const started = Date.now();
+      const o = expectKind(await client().getDecision(UNKNOWN_ID), 'malformed');
+      const elapsed = Date.now() - started;
+      mock.server.clearFaults();
+      assert.equal(o.tooLarge, true);
+      assert.match(o.message, /too large.*1 MiB/);
+      const [entry, ...rest] = mock.server.requests;
+      assert.equal(rest.length, 0, 'a too-large answer is not retried');
+      // Wait for the server to notice the closed connection, then look at what it managed to write.
+      await new Promise((r) => setTimeout(r, 50));
+      const sent = mock.server.requests[0]?.bytesSent ?? 0;
+      assert.ok(entry && sent < 32 * 1024 * 1024, `the server wrote ${sent} bytes of ${bytes}: the client kept reading`);
+      const grown = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - heapBefore;
+      assert.ok(grown < 64 * 1024 * 1024, `memory grew by ${grown} bytes`);
+      assert.ok(elapsed < 5000, `took ${elapsed} ms`);
+    });
+
+    it('an answer whose Content-Length is over 1 MiB is refused before its body is read', async () => {
+      mock.server.injectFault({ kind: 'largeBody', bytes: 2 * 1024 * 1024, contentLength: true, status: 500 }, { method: 'GET', times: Infinity });
+      const o = expectKind(await client().getDecision(UNKNOWN_ID), 'malformed');
+      mock.server.clearFaults();
+      assert.equal(o.http, 500);
+      assert.equal(o.tooLarge, true);
+      assert.equal(mock.server.requests.length, 1, 'not retried, although 5xx');
+      // And the next request works on a fresh connection.
+      const s = mock.server.seedSession(mock.apiKey, { status: 'approved' });
+      expectKind(await client().getDecision(s.id), 'ok');
+    });
+
     it('an empty 200 body: malformed', async () => {
       mock.server.injectFault({ kind: 'status', status: 200, body: '' });
       const o = expectKind(await client().deleteSession(UNKNOWN_ID), 'malformed');
@@ -500,6 +545,25 @@ describe('VeriffClient', function () {
       for (const ok of ['https://stationapi.veriff.com', 'http://127.0.0.1:1234', 'http://localhost:1', 'http://[::1]:8080']) {
         assert.doesNotThrow(() => normaliseApiUrl(ok), ok);
       }
+    });
+
+    it('plain http only for literal loopback addresses and exactly "localhost": a name that needs DNS is refused', () => {
+      for (const ok of ['http://127.0.0.1:1', 'http://127.9.8.7:1', 'http://127.1:1', 'http://localhost:1', 'http://LOCALHOST:1', 'http://[::1]:1']) {
+        assert.doesNotThrow(() => normaliseApiUrl(ok), ok);
+      }
+      for (const bad of [
+        'http://veriff-mock.localhost:1',
+        'http://a.b.localhost',
+        'http://localhost.:1',
+        'http://localhost.example.com',
+        'http://127.0.0.1.nip.io',
+        'http://[::ffff:127.0.0.1]:1',
+        'http://[::2]:1',
+        'http://0.0.0.0:1',
+      ]) {
+        assert.throws(() => normaliseApiUrl(bad), /https:\/\//, bad);
+      }
+      assert.doesNotThrow(() => normaliseApiUrl('https://veriff-mock.localhost'), 'https is fine for any name');
     });
 
     it('a trailing /v1 or / on the API URL is dropped', async () => {

@@ -37,8 +37,12 @@ export type Outcome<T> =
     }
   | { kind: 'timeout'; message: string }
   | { kind: 'cancelled'; /** Cancelled before anything was sent. */ notSent?: true }
-  /** An answer came but is unusable: not JSON, HTML, cut off, or not the documented shape. */
-  | { kind: 'malformed'; http: number; message: string; signature: ResponseSignature; /** The answer's signature was missing or wrong (see classifyDeleteOutcome). */ unverified?: true }
+  /**
+   * An answer came but is unusable: not JSON, HTML, cut off, not the documented shape, or (with
+   * `tooLarge`) larger than any Veriff answer, so it was not read to the end. `unverified`: its
+   * signature was missing or wrong (see classifyDeleteOutcome).
+   */
+  | { kind: 'malformed'; http: number; message: string; signature: ResponseSignature; tooLarge?: true; unverified?: true }
   /** Refused before sending anything (e.g. the session id is not a UUID). */
   | { kind: 'invalidInput'; message: string };
 

@@ -22,6 +22,10 @@ export const MAX_VENDOR_DATA_LENGTH = 1000;
  * - `{kind:'delay', ms}`: the request waits `ms` real milliseconds, then is processed normally.
  * - `{kind:'status', status, body, headers}`: an arbitrary answer (a string body is sent as is,
  *   anything else as JSON, signed when the API key is known); the request is not processed.
+ * - `{kind:'largeBody', bytes, status?, contentLength?}`: a JSON answer of `bytes` bytes (status
+ *   200 by default), streamed without building it in memory, with a Content-Length header only
+ *   when `contentLength` is true; the request is not processed. The log entry's `bytesSent` says
+ *   how much was written before the client stopped reading.
  */
 export type SandboxFault =
   | 'http500'
@@ -31,7 +35,8 @@ export type SandboxFault =
   | 'missingSignature'
   | 'wrongSignature'
   | { kind: 'delay'; ms: number }
-  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> };
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'largeBody'; bytes: number; status?: number; contentLength?: boolean };
 
 export type SandboxFaultKind = Exclude<SandboxFault, object> | Extract<SandboxFault, object>['kind'];
 
@@ -60,6 +65,8 @@ export interface RequestLogEntry {
   code?: number | string;
   /** The fault that shaped this answer, if any. */
   fault?: SandboxFaultKind;
+  /** Body bytes written for a `largeBody` fault before the answer ended or the client went away. */
+  bytesSent?: number;
 }
 
 export interface VeriffServerOptions {
@@ -273,6 +280,25 @@ export class VeriffServer {
     const query = path.indexOf('?');
     const pathname = query < 0 ? path : path.slice(0, query);
 
+    // DNS rebinding: a web page whose own name now resolves to 127.0.0.1 can reach this port, but
+    // its requests carry that name in Host. Only requests addressed to this server are answered.
+    if (!this.isOwnHost(req.headers.host)) {
+      req.resume();
+      this.send(
+        res,
+        {
+          ...json(421, {
+            status: 'fail',
+            code: 1101,
+            message: `Misdirected request: this Veriff sandbox answers only requests addressed to Host 127.0.0.1:${this.boundPort} or localhost:${this.boundPort}.`,
+          }),
+          headers: { Connection: 'close' },
+        },
+        'signed',
+      );
+      return;
+    }
+
     if (this.controlApi && pathname.startsWith('/__control/')) {
       await this.handleControl(req, res, method, pathname);
       return;
@@ -305,6 +331,13 @@ export class VeriffServer {
       req.socket.destroy();
       return;
     }
+    if (typeof fault === 'object' && fault.kind === 'largeBody') {
+      entry.status = fault.status ?? 200;
+      entry.bytesSent = 0;
+      this.remember(entry);
+      await streamLargeBody(res, fault, entry);
+      return;
+    }
 
     let reply = fault ? faultReply(fault, knownIntegration) : undefined;
     if (!reply) {
@@ -318,6 +351,12 @@ export class VeriffServer {
     if (code !== undefined) entry.code = code;
     this.remember(entry);
     this.send(res, reply, signing);
+  }
+
+  /** `127.0.0.1:PORT` or `localhost:PORT`, any case: the names this server is reached by. */
+  private isOwnHost(host: string | undefined): boolean {
+    const h = (host ?? '').trim().toLowerCase();
+    return h === `127.0.0.1:${this.boundPort}` || h === `localhost:${this.boundPort}`;
   }
 
   private route(req: ApiRequest): Reply {
@@ -700,6 +739,56 @@ function faultReply(fault: SandboxFault, integration: SandboxIntegration | undef
   }
 }
 
+const LARGE_BODY_CHUNK = 64 * 1024;
+
+/**
+ * Writes `{"status":"success","padding":"xxx…"}` of exactly `fault.bytes` bytes, chunk by chunk
+ * as the client reads, and stops when the client goes away; counts what was written in `entry`.
+ */
+async function streamLargeBody(res: ServerResponse, fault: Extract<SandboxFault, { kind: 'largeBody' }>, entry: RequestLogEntry): Promise<void> {
+  const head = '{"status":"success","padding":"';
+  const tail = '"}';
+  const headers: Record<string, string | number> = { 'Content-Type': JSON_TYPE };
+  if (fault.contentLength) {
+    headers['Content-Length'] = fault.bytes;
+  }
+  res.writeHead(fault.status ?? 200, headers);
+  let remaining = fault.bytes - head.length - tail.length;
+  const write = (text: string | Buffer): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (res.destroyed) {
+        resolve(false);
+        return;
+      }
+      const size = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+      const flushed = res.write(text);
+      entry.bytesSent = (entry.bytesSent ?? 0) + size;
+      if (flushed) {
+        resolve(true);
+        return;
+      }
+      const done = (ok: boolean): void => {
+        res.off('drain', onDrain);
+        res.off('close', onClose);
+        resolve(ok);
+      };
+      const onDrain = (): void => done(true);
+      const onClose = (): void => done(false);
+      res.on('drain', onDrain);
+      res.on('close', onClose);
+    });
+  if (!(await write(head))) return;
+  const chunk = Buffer.alloc(LARGE_BODY_CHUNK, 'x');
+  while (remaining > 0) {
+    const part = remaining >= chunk.length ? chunk : chunk.subarray(0, remaining);
+    remaining -= part.length;
+    if (!(await write(part))) return;
+  }
+  if (await write(tail)) {
+    res.end();
+  }
+}
+
 function json(status: number, value: unknown, integration?: SandboxIntegration): Reply {
   return { status, body: JSON.stringify(value), contentType: JSON_TYPE, integration };
 }
@@ -787,6 +876,15 @@ function isFault(value: unknown): value is SandboxFault {
   }
   if (value.kind === 'delay') {
     return typeof value.ms === 'number' && Number.isFinite(value.ms) && value.ms >= 0;
+  }
+  if (value.kind === 'largeBody') {
+    return (
+      typeof value.bytes === 'number' &&
+      Number.isSafeInteger(value.bytes) &&
+      value.bytes >= 64 &&
+      (value.status === undefined || (typeof value.status === 'number' && Number.isInteger(value.status) && value.status >= 200 && value.status <= 599)) &&
+      (value.contentLength === undefined || typeof value.contentLength === 'boolean')
+    );
   }
   if (value.kind === 'status') {
     return (
