@@ -19,15 +19,57 @@ function step(label, cmd, args) {
   return r.status === 0;
 }
 
+/** Paths `git status` lists (changed, added, untracked); undefined outside a git checkout. */
+function gitStatusPaths() {
+  const r = spawnSync('git', ['status', '--porcelain', '-z', '--untracked-files=all'], { cwd: repoRoot, encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  const paths = [];
+  const fields = r.stdout.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i];
+    if (entry.length < 4) continue;
+    paths.push(entry.slice(3));
+    if (/[RC]/.test(entry.slice(0, 2))) i++; // a rename/copy is followed by its source path
+  }
+  return paths;
+}
+
+/**
+ * Files this run wrote outside git-ignored folders: listed by `git status` now, and either not
+ * listed before the run or modified since it started. The README's pictures are allowed while
+ * `npm run screenshots` runs.
+ */
+function writtenOutsideIgnored(before, startedMs) {
+  const after = gitStatusPaths();
+  if (!before || !after) return [];
+  const allowed = process.env.VERIFF_README_IMAGES === '1' ? /^docs\/images\// : undefined;
+  return after.filter((file) => {
+    if (allowed?.test(file)) return false;
+    if (!before.has(file)) return true;
+    const stat = fs.statSync(path.join(repoRoot, file), { throwIfNoEntry: false });
+    return stat !== undefined && stat.mtimeMs >= startedMs;
+  });
+}
+
 function main() {
   const started = Date.now();
+  const statusBefore = gitStatusPaths();
+  const dirtyBefore = statusBefore && new Set(statusBefore);
   fs.mkdirSync(resultsDir, { recursive: true });
   if (!step('build', process.execPath, ['esbuild.mjs', '--production'])) process.exit(1);
   if (!step('compile tests (tsc)', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'])) process.exit(1);
   if (layers.some((l) => l !== 'unit') && process.env.VERIFF_TEST_VSCODE !== 'desktop') {
     const { ensureRuntime, ensureChromium } = require('./runtime/install.cjs');
-    ensureRuntime();
-    ensureChromium();
+    const runtimeStarted = Date.now();
+    try {
+      ensureRuntime();
+      ensureChromium();
+    } catch (err) {
+      // One line that names what is missing; the installer's own output (if any) is above it.
+      console.error(`[test] cannot set up the VS Code test runtime: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    }
+    console.log(`[test] test runtime: ready in ${((Date.now() - runtimeStarted) / 1000).toFixed(1)} s`);
   }
   const commands = {
     unit: ['scripts/runMocha.cjs', path.join(resultsDir, 'unit.json'), 'out/test/unit', '10000'],
@@ -56,6 +98,12 @@ function main() {
     totals.failed += stats.failed;
     totals.pending += stats.pending;
     lines.push(`  ${layer.padEnd(12)} ${stats.passed} passed, ${stats.failed} failed${stats.pending ? `, ${stats.pending} pending` : ''}`);
+  }
+  const written = writtenOutsideIgnored(dirtyBefore, started);
+  if (written.length > 0) {
+    console.error(`[test] the tests wrote files git does not ignore (tests may write only to git-ignored folders): ${written.join(', ')}`);
+    totals.failed += 1;
+    lines.push(`  ${'clean tree'.padEnd(12)} 0 passed, 1 failed`);
   }
   console.log(`\n[test] finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const line of lines) console.log(line);

@@ -4,7 +4,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { chromiumDir, chromiumPath } = require('./paths.cjs');
+const { chromiumDir, chromiumLibDir, chromiumPath } = require('./paths.cjs');
 const { ensureChromium } = require('./install.cjs');
 
 const CHROMIUM_ARGS = [
@@ -19,8 +19,12 @@ async function launchBrowser(opts = {}) {
   ensureChromium();
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath,
-    // The package's own fonts (a bare machine has none).
-    env: { ...process.env, FONTCONFIG_FILE: path.join(chromiumDir, 'fonts.conf') },
+    // The package's own fonts and libraries (a bare machine has none).
+    env: {
+      ...process.env,
+      FONTCONFIG_FILE: path.join(chromiumDir, 'fonts.conf'),
+      LD_LIBRARY_PATH: [chromiumLibDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
+    },
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: opts.viewport ?? { width: 1400, height: 900 },

@@ -1,12 +1,15 @@
 'use strict';
 // Installs the offline VS Code test runtime on first use, from the npm registry only: Node 24
 // (`node@24`), code-server (a real VS Code) with its native modules built against that Node's
-// headers, and Chromium unpacked from `@sparticuz/chromium`. Skips what is already installed.
+// headers, and Chromium unpacked from `@sparticuz/chromium` together with the shared libraries it
+// ships (NSS, NSPR, expat), so no system package is needed. Skips what is already installed.
+// What npm cannot provide (a C/C++ tool chain for the native modules) is checked first: a missing
+// tool stops the install at once with one line naming it.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const {
-  cacheDir, chromiumDir, chromiumPath, CODE_SERVER_VERSION, codeServerDir, codeServerEntry, NODE_MAJOR, nodeBinary,
+  cacheDir, chromiumDir, chromiumLibDir, chromiumPath, CODE_SERVER_VERSION, codeServerDir, codeServerEntry, NODE_MAJOR, nodeBinary,
   nodeDir, nodePackageDir, readyMarker, repoRoot,
 } = require('./paths.cjs');
 
@@ -23,6 +26,25 @@ function run(cmd, args, opts = {}) {
   if (result.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${result.status}`);
   }
+}
+
+/** The build tools node-gyp needs for the native modules: present on PATH, or named in the result. */
+function missingBuildTools(env = process.env) {
+  const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const onPath = (name) => dirs.some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, name), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const needs = [
+    ['a C++ compiler (g++)', env.CXX ? [env.CXX] : ['g++', 'c++', 'clang++']],
+    ['make', ['make']],
+    ['python3', env.PYTHON ? [env.PYTHON] : ['python3']],
+  ];
+  return needs.filter(([, names]) => !names.some((n) => (path.isAbsolute(n) ? fs.existsSync(n) : onPath(n)))).map(([label]) => label);
 }
 
 function isRuntimeInstalled() {
@@ -68,6 +90,12 @@ function ensureRuntime({ quiet = false } = {}) {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`the offline test runtime is built for linux-x64; on ${process.platform}-${process.arch} set VERIFF_TEST_VSCODE=desktop`);
   }
+  const missing = missingBuildTools();
+  if (missing.length > 0) {
+    throw new Error(
+      `cannot build code-server's native modules: ${missing.join(', ')} not found (npm cannot install ${missing.length === 1 ? 'it' : 'them'}; on Debian/Ubuntu: apt-get install g++ make python3)`,
+    );
+  }
   fs.mkdirSync(cacheDir, { recursive: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   if (!fs.existsSync(nodeBinary)) {
@@ -86,23 +114,52 @@ function ensureRuntime({ quiet = false } = {}) {
   return { installed: true, ms };
 }
 
-/** Unpacks Chromium from the @sparticuz/chromium npm package into the runtime cache (about 2 s, once). */
+/** Unpacks `what` of the @sparticuz/chromium package (its own unpacker) into a fresh staging folder; returns it. */
+function unpackChromiumParts(what) {
+  const staging = `${chromiumDir}.tmp-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
+  // The package unpacks into os.tmpdir(): point TMPDIR at the staging folder for that one child process.
+  const script = [
+    "import c, { inflate } from '@sparticuz/chromium';",
+    "const bin = new URL('../bin/', import.meta.resolve('@sparticuz/chromium')).pathname;",
+    what === 'all' ? 'await c.executablePath();' : '',
+    "await inflate(bin + 'al2023.tar.br');",
+  ].join(' ');
+  run(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, env: { ...process.env, TMPDIR: staging } });
+  return staging;
+}
+
+/**
+ * Unpacks Chromium from the @sparticuz/chromium npm package into the runtime cache (a few seconds,
+ * once), with the libraries it needs beyond glibc (`al2023/lib`, put on LD_LIBRARY_PATH by browser.cjs).
+ */
 function ensureChromium() {
-  if (fs.existsSync(chromiumPath) && (process.env.CHROMIUM_PATH || fs.existsSync(path.join(chromiumDir, 'fonts.conf')))) return chromiumPath;
-  if (process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist`);
-  fs.mkdirSync(chromiumDir, { recursive: true });
-  // The package unpacks into os.tmpdir(): point TMPDIR at the cache for that one child process.
-  run(process.execPath, ['--input-type=module', '-e', "import c from '@sparticuz/chromium'; await c.executablePath();"], {
-    cwd: repoRoot,
-    env: { ...process.env, TMPDIR: chromiumDir },
-  });
-  if (!fs.existsSync(chromiumPath)) throw new Error(`Chromium was not unpacked to ${chromiumPath}`);
+  if (process.env.CHROMIUM_PATH) {
+    if (!fs.existsSync(chromiumPath)) throw new Error(`CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist`);
+    return chromiumPath;
+  }
+  const complete = fs.existsSync(chromiumPath) && fs.existsSync(path.join(chromiumDir, 'fonts.conf'));
+  if (complete && fs.existsSync(path.join(chromiumLibDir, 'libnss3.so'))) return chromiumPath;
+  if (complete) {
+    // Unpacked before the libraries were: add them next to it (the browser may be in use, so leave it be).
+    const staging = unpackChromiumParts('libraries');
+    fs.renameSync(path.join(staging, 'al2023'), path.join(chromiumDir, 'al2023'));
+    fs.rmSync(staging, { recursive: true, force: true });
+    console.log(`[runtime] Chromium's libraries unpacked from @sparticuz/chromium into ${path.relative(process.cwd(), chromiumLibDir)}`);
+    return chromiumPath;
+  }
+  const staging = unpackChromiumParts('all');
+  if (!fs.existsSync(path.join(staging, 'chromium'))) throw new Error(`Chromium was not unpacked from @sparticuz/chromium into ${staging}`);
   // The package's fonts.conf names Lambda's folders; point fontconfig at the unpacked fonts instead.
-  fs.writeFileSync(path.join(chromiumDir, 'fonts.conf'), [
+  fs.writeFileSync(path.join(staging, 'fonts.conf'), [
     '<?xml version="1.0"?>', '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">', '<fontconfig>',
     `  <dir>${path.join(chromiumDir, 'fonts', 'fonts')}</dir>`, '  <dir>/usr/share/fonts</dir>',
     `  <cachedir>${path.join(chromiumDir, 'fonts-cache')}</cachedir>`, '</fontconfig>', '',
   ].join('\n'));
+  // Complete or not there at all: an interrupted unpack never looks installed.
+  fs.rmSync(chromiumDir, { recursive: true, force: true });
+  fs.renameSync(staging, chromiumDir);
   console.log(`[runtime] Chromium unpacked from @sparticuz/chromium into ${path.relative(process.cwd(), chromiumDir)}`);
   return chromiumPath;
 }
@@ -117,4 +174,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { isRuntimeInstalled, ensureRuntime, ensureChromium };
+module.exports = { isRuntimeInstalled, ensureRuntime, ensureChromium, missingBuildTools };

@@ -17,5 +17,7 @@ const readyMarker = path.join(cacheDir, `ready-${CODE_SERVER_VERSION}-node${NODE
 // Chromium comes from the npm package @sparticuz/chromium (the binary is inside its tarball), unpacked here.
 const chromiumDir = path.join(cacheDir, 'chromium');
 const chromiumPath = process.env.CHROMIUM_PATH ?? path.join(chromiumDir, 'chromium');
+// The shared libraries the package ships for it (NSS, NSPR, expat): a bare machine has none of them.
+const chromiumLibDir = path.join(chromiumDir, 'al2023', 'lib');
 
-module.exports = { CODE_SERVER_VERSION, NODE_MAJOR, repoRoot, cacheDir, nodeDir, nodePackageDir, nodeBinary, codeServerDir, codeServerEntry, readyMarker, chromiumDir, chromiumPath };
+module.exports = { CODE_SERVER_VERSION, NODE_MAJOR, repoRoot, cacheDir, nodeDir, nodePackageDir, nodeBinary, codeServerDir, codeServerEntry, readyMarker, chromiumDir, chromiumLibDir, chromiumPath };

@@ -1,14 +1,15 @@
 // UI-test harness: a real VS Code workbench (code-server) with the extension under development,
-// driven through Debian's Chromium by playwright-core. Everything it starts is stopped in close().
+// driven through Chromium (from the @sparticuz/chromium npm package) by playwright-core.
+// Everything it starts is stopped in close().
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { startMockVeriff, type MockVeriff } from './mockVeriff';
+import { readmeImageTarget, repoRoot, screenshotDir } from './readmeImages';
 
-export const repoRoot = path.resolve(__dirname, '..', '..', '..');
-export const screenshotDir = path.join(repoRoot, 'test-results', 'screenshots');
+export { repoRoot, screenshotDir };
 
 interface CodeServer {
   url: string;
@@ -146,16 +147,18 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   await row.click();
 }
 
-/** Where the README's pictures live: the UI tests that take them refresh them on every run. */
-export const readmeImageDir = path.join(repoRoot, 'docs', 'images');
-
+/**
+ * Saves a screenshot to test-results/screenshots/<name>.png. With `readme`, it is also one of the
+ * README's pictures: copied to docs/images/ when `npm run screenshots` runs the tests, never by `npm test`.
+ */
 export async function screenshot(page: Page, name: string, opts: { readme?: boolean } = {}): Promise<string> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
   await page.screenshot({ path: file });
-  if (opts.readme) {
-    fs.mkdirSync(readmeImageDir, { recursive: true });
-    fs.copyFileSync(file, path.join(readmeImageDir, `${name}.png`));
+  const readmeImage = opts.readme ? readmeImageTarget(name) : undefined;
+  if (readmeImage) {
+    fs.mkdirSync(path.dirname(readmeImage), { recursive: true });
+    fs.copyFileSync(file, readmeImage);
   }
   return file;
 }
