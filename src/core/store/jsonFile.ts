@@ -68,6 +68,7 @@ export class JsonDocumentFile<T> {
   readonly path: string;
   readonly backupPath: string;
   private lastReported: string | undefined;
+  private damagedWhenRead = false;
 
   constructor(
     readonly dir: string,
@@ -82,10 +83,16 @@ export class JsonDocumentFile<T> {
   /** The current document, without the lock (a damaged file is read from its last-good copy). */
   read(): T {
     const loaded = this.load();
+    this.damagedWhenRead = loaded.damage !== undefined;
     if (loaded.damage) {
       this.report(loaded.damage, undefined);
     }
     return loaded.doc;
+  }
+
+  /** The last `read` found the file damaged (or missing beside its copy), and no write of this object has replaced it since. */
+  get damaged(): boolean {
+    return this.damagedWhenRead;
   }
 
   /**
@@ -111,6 +118,7 @@ export class JsonDocumentFile<T> {
       const { next, result } = change(loaded.doc);
       const text = JSON.stringify(this.codec.encode(next));
       if (!loaded.damage && text === loaded.text) {
+        this.damagedWhenRead = false;
         return result;
       }
       if (signatureOf(this.path) !== before) {
@@ -127,6 +135,7 @@ export class JsonDocumentFile<T> {
       writeAtomic(this.path, text);
       const written = signatureOf(this.path);
       writeAtomic(this.backupPath, text);
+      this.damagedWhenRead = false;
       if (written !== undefined) {
         this.hooks.onWritten?.(written);
       }

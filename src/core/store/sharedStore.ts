@@ -166,6 +166,11 @@ export class SharedStore {
     return this.sessionsFile.read();
   }
 
+  /** The last read of sessions.json found it damaged; `updateSessions([])` writes the recovered content (the damaged file is kept). */
+  get sessionsDamaged(): boolean {
+    return this.sessionsFile.damaged;
+  }
+
   /** Applies the operations, in order, to the sessions the file holds; resolves with the result. */
   updateSessions(ops: readonly SessionOp[]): Promise<SessionsDocument> {
     return this.write(this.sessionsFile, (doc) => {
