@@ -1,161 +1,128 @@
-import { systemClock, type Clock } from '../core/clock';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { SessionStore, type SessionStoreChange } from '../core/sessions';
+import { systemClock, type Clock } from '../core/clock';
+import type { SessionStore, SessionStoreChange } from '../core/sessions';
+import { JournaledSessionStore } from '../core/store/journaledSessionStore';
+import { SESSIONS_FILE, SessionsDocument } from '../core/store/sessionsDocument';
+import type { SharedStore } from '../core/store/sharedStore';
 import { SaveChain } from './budget/saveChain';
 import type { VeriffLog } from './log';
 import { serialisedGlobalState } from './serialisedMemento';
-import { SessionFile, type SessionFileRead } from './sessionFile';
-import { WindowSignal } from './windowSignal';
+import { openSharedStore } from './sharedStorage';
+import { vscodeUserInput, type UserInput } from './userInput';
 
-const SAVE_DELAY_MS = 150;
-/** Where earlier versions kept the tracked sessions: moved to the file on the first start. */
+const SAVE_DELAY_MS = 100;
+/** Where early versions kept the tracked sessions: merged into the shared file on the first start. */
 export const LEGACY_SESSIONS_STATE_KEY = 'veriff.sessions';
-export const SESSIONS_SIGNAL_KEY = 'veriff.signal.sessions';
 
 /** The parts of the extension context the repository uses. */
-export type SessionRepositoryContext = Pick<vscode.ExtensionContext, 'globalStorageUri' | 'globalState' | 'secrets'>;
+export type SessionRepositoryContext = Pick<vscode.ExtensionContext, 'globalStorageUri' | 'globalState'>;
+
+export interface SessionRepositoryOptions {
+  /** The store to use (the extension's one, shared with the budget); otherwise one is opened in globalStorageUri. */
+  shared?: SharedStore;
+  /** Where the warning about a recovered file goes. */
+  ui?: Pick<UserInput, 'showWarningMessage'>;
+}
 
 /**
- * The tracked-session store, persisted in `sessions.json` in the extension's global storage
- * folder (so it survives reloads) and kept in step with other windows: each save sends a
- * WindowSignal and the other windows read the file again. Not in globalState: VS Code keeps that as
- * one object per extension and sends all of it on every update, and another window's update can
- * undo ours (see serialisedMemento.ts); 10,000 sessions are close to a megabyte.
- * Saves are debounced so a burst of changes (an import of 10,000 ids, a refresh of many statuses)
- * is written once, and written one at a time, each with the latest state.
+ * The tracked sessions, in `sessions.json` of the shared store (global storage folder), the same
+ * for every window. Each window keeps a SessionStore for the commands and the tree, and writes
+ * what changes in it as operations (add, remove, a status, an error), debounced and under the
+ * store's lock, applied to what the file holds then: no window writes its whole list. When
+ * another window writes, the file is read again and shown with this window's unwritten changes
+ * on top.
  */
 export class SessionRepository implements vscode.Disposable {
   readonly store: SessionStore;
-  readonly file: SessionFile;
-  private readonly signal: WindowSignal;
+  readonly shared: SharedStore;
+  private readonly journal: JournaledSessionStore;
+  private readonly ownsShared: boolean;
   private readonly saves: SaveChain;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private adopting = false;
-  /** Local changes so far, and how many of them the latest started write holds. */
-  private changes = 0;
-  private savedChanges = 0;
-  /** Resolves once the file was read (at once when the storage folder is on disk). */
-  private readonly loaded: Promise<void>;
-  /** Resolves once the sessions of an earlier version were moved out of global state. */
+  private repairPending = false;
+  /** Resolves once the sessions of an early version were merged out of global state. */
   private readonly migrated: Promise<void>;
-  private readonly disposables: vscode.Disposable[] = [];
-  /** Fires when another window saved its sessions (before they are read here). */
-  readonly onDidSaveElsewhere: vscode.Event<void>;
+  private readonly disposables: Array<{ dispose(): void }> = [];
+  private readonly savedElsewhere = new vscode.EventEmitter<void>();
+  /** Fires after this window showed the sessions another window saved. */
+  readonly onDidSaveElsewhere = this.savedElsewhere.event;
 
   constructor(
-    private readonly context: SessionRepositoryContext,
+    context: SessionRepositoryContext,
     private readonly log: VeriffLog,
     clock: Clock = systemClock,
+    options: SessionRepositoryOptions = {},
   ) {
-    this.file = new SessionFile(context.globalStorageUri);
-    this.signal = new WindowSignal(context.secrets, SESSIONS_SIGNAL_KEY);
-    this.onDidSaveElsewhere = this.signal.onDidSignalElsewhere;
-    this.saves = new SaveChain(
-      () => this.write(),
-      (err) => log.error(`Saving the tracked sessions to ${this.file.uri.fsPath} failed: ${message(err)}`),
-    );
-    const legacy = serialisedGlobalState(context.globalState).get<unknown>(LEGACY_SESSIONS_STATE_KEY);
-    let initial: unknown;
-    /** What the file held: the old copy in global state is moved when there is none, dropped when there is one. */
-    let found: Promise<SessionFileRead['kind']>;
-    if (this.file.onDisk) {
-      const read = this.file.readSync();
-      initial = read.kind === 'missing' && legacy !== undefined ? legacy : this.accept(read);
-      found = Promise.resolve(read.kind);
-      this.loaded = Promise.resolve();
-    } else {
-      // Not on disk (a remote or virtual storage folder): read asynchronously, then adopt it.
-      found = this.file.read().then((read) => {
-        const json = read.kind === 'missing' && legacy !== undefined ? legacy : this.accept(read);
-        if (json !== undefined) {
-          this.adopt(json);
-        }
-        return read.kind;
-      });
-      this.loaded = found.then(() => undefined);
-    }
-    this.store = SessionStore.fromJSON(initial ?? { version: 1, integrations: [] }, (m) => log.warn(`Stored sessions: ${m}`), {
-      clock,
+    this.ownsShared = options.shared === undefined;
+    this.shared = options.shared ?? openSharedStore(context.globalStorageUri, log, options.ui ?? vscodeUserInput, clock);
+    this.journal = new JournaledSessionStore(clock, {
       onListenerError: (err) => log.error(`Session change listener failed: ${message(err)}`),
     });
-    this.migrated = legacy === undefined ? Promise.resolve() : found.then((kind) => this.moveOutOfGlobalState(kind));
-    const sub = this.store.onDidChange((change: SessionStoreChange) => {
-      if (!this.adopting && change.kind !== 'replaced') {
-        this.changes++;
+    this.store = this.journal;
+    this.saves = new SaveChain(
+      () => this.write(),
+      (err) => log.error(`Saving the tracked sessions to ${this.filePath} failed: ${message(err)}`),
+    );
+
+    const legacyState = serialisedGlobalState(context.globalState);
+    const legacy = legacyState.get<unknown>(LEGACY_SESSIONS_STATE_KEY);
+    const doc = this.shared.readSessions();
+    if (legacy !== undefined) {
+      // Shown at once; written (merged by id, tombstones respected) just below.
+      doc.mergeCopy(legacy, (m) => log.warn(`Sessions from global state: ${m}`));
+    }
+    this.journal.adopt(doc);
+    if (this.shared.sessionsDamaged) {
+      // Write the recovered sessions now, so the damaged file is set aside and every window reads a good one.
+      this.repairPending = true;
+      void this.saves.request();
+    }
+    this.migrated = legacy === undefined ? Promise.resolve() : this.moveOutOfGlobalState(legacy, legacyState);
+
+    const sub = this.journal.onDidChange((change: SessionStoreChange) => {
+      if (change.kind !== 'replaced') {
         this.scheduleSave();
       }
     });
     this.disposables.push(
-      this.signal,
-      { dispose: () => sub.dispose() },
-      this.signal.onDidSignalElsewhere(() => void this.readElsewhereSaved()),
+      sub,
+      this.shared.onDidChange((c) => {
+        if (c.kind === 'sessions' && c.origin === 'elsewhere') {
+          this.showElsewhereSaved();
+        }
+      }),
+      this.savedElsewhere,
     );
   }
 
-  /** The JSON read, or undefined (missing or corrupt: a corrupt file is set aside with a warning). */
-  private accept(read: SessionFileRead): unknown {
-    if (read.kind === 'read') {
-      return read.json;
-    }
-    if (read.kind === 'corrupt') {
-      const setAside = this.file.setAside();
-      void setAside.then((to) =>
-        this.log.warn(
-          `Stored sessions: ${this.file.uri.fsPath} could not be read (${read.reason}); starting with no tracked sessions. ${to ? `The file was kept as ${to.fsPath}` : 'The file could not be renamed'}`,
-        ),
-      );
-    }
-    return undefined;
+  get filePath(): string {
+    return path.join(this.shared.dir, SESSIONS_FILE);
   }
 
-  private adopt(json: unknown): void {
-    this.adopting = true;
+  /** Merges the sessions of an early version into the file, then removes them from global state. */
+  private async moveOutOfGlobalState(legacy: unknown, state: ReturnType<typeof serialisedGlobalState>): Promise<void> {
     try {
-      this.store.replaceFrom(json, (m) => this.log.warn(`Stored sessions: ${m}`));
-    } finally {
-      this.adopting = false;
-    }
-  }
-
-  /** Writes the sessions an earlier version kept in global state to the file (unless it exists), then removes them there. */
-  private async moveOutOfGlobalState(found: SessionFileRead['kind']): Promise<void> {
-    if (found === 'corrupt') {
-      return; // keep the old copy: the file's content is unknown
-    }
-    const moving = found === 'missing';
-    if (moving) {
-      this.changes++;
-      await this.saves.request();
-      if (this.savedChanges === 0) {
-        return; // not written (logged): keep them in global state
-      }
-    }
-    try {
-      await serialisedGlobalState(this.context.globalState).update(LEGACY_SESSIONS_STATE_KEY, undefined);
+      const merged = await this.shared.mergeSessionsCopy(legacy);
+      await state.update(LEGACY_SESSIONS_STATE_KEY, undefined);
       this.log.info(
-        moving
-          ? `Tracked sessions moved from global state to ${this.file.uri.fsPath} (${this.store.size()} sessions)`
-          : `Tracked sessions: removed the old copy in global state (${this.file.uri.fsPath} is used)`,
+        `Tracked sessions moved from global state to ${this.filePath} (${merged.added} added` +
+          (merged.keptRemoved > 0 ? `, ${merged.keptRemoved} removed since stay removed` : '') +
+          ')',
       );
+      this.showFile();
     } catch (err) {
-      this.log.warn(`Tracked sessions: could not remove the old copy in global state: ${message(err)}`);
+      this.log.warn(`Tracked sessions: could not move the copy in global state to ${this.filePath}; it is kept there: ${message(err)}`);
     }
   }
 
-  /** Another window saved: take its file. */
-  private async readElsewhereSaved(): Promise<void> {
-    await this.loaded;
-    const read = await this.file.read();
-    if (read.kind === 'read') {
-      this.adopting = true;
-      try {
-        this.store.replaceFrom(read.json, (m) => this.log.warn(`Sessions from another window: ${m}`));
-      } finally {
-        this.adopting = false;
-      }
-    } else if (read.kind === 'corrupt') {
-      this.log.warn(`Sessions from another window: ${this.file.uri.fsPath} could not be read (${read.reason}); kept this window's`);
-    }
+  private showElsewhereSaved(): void {
+    this.showFile();
+    this.savedElsewhere.fire();
+  }
+
+  private showFile(doc: SessionsDocument = this.shared.readSessions()): void {
+    this.journal.adopt(doc, (m) => this.log.warn(`Stored sessions: ${m}`));
   }
 
   private scheduleSave(): void {
@@ -169,20 +136,30 @@ export class SessionRepository implements vscode.Disposable {
   }
 
   private async write(): Promise<void> {
-    await this.loaded;
-    const changes = this.changes;
-    const text = JSON.stringify(this.store.toJSON());
-    await this.file.write(text);
-    this.savedChanges = Math.max(this.savedChanges, changes);
-    await this.signal.send();
+    const ops = this.journal.beginWrite();
+    if (ops.length === 0 && !this.repairPending) {
+      this.journal.endWrite(true);
+      return;
+    }
+    this.repairPending = false;
+    let doc: SessionsDocument;
+    try {
+      doc = await this.shared.updateSessions(ops);
+    } catch (err) {
+      this.journal.endWrite(false);
+      throw err;
+    }
+    this.journal.endWrite(true);
+    this.showFile(doc);
   }
 
   /** Writes pending changes now (tests, deactivation). */
   async flush(): Promise<void> {
-    await this.loaded;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
+    }
+    if (this.journal.pendingCount > 0) {
       void this.saves.request();
     }
     await this.saves.flush();
@@ -194,25 +171,29 @@ export class SessionRepository implements vscode.Disposable {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.changes > this.savedChanges) {
-      if (this.file.onDisk) {
-        try {
-          this.file.writeSync(JSON.stringify(this.store.toJSON()));
-          this.savedChanges = this.changes;
-          void this.signal.send();
-        } catch (err) {
-          try {
-            this.log.error(`Saving the tracked sessions to ${this.file.uri.fsPath} failed: ${message(err)}`);
-          } catch {
-            // The log channel may already be gone at shutdown.
-          }
+    if (this.journal.pendingCount > 0) {
+      // The window is closing: an asynchronous write may never finish.
+      try {
+        const ops = this.journal.beginWrite();
+        const written = this.shared.updateSessionsSync(ops);
+        this.journal.endWrite(written !== undefined);
+        if (!written) {
+          void this.saves.request();
         }
-      } else {
-        void this.saves.request();
+      } catch (err) {
+        this.journal.endWrite(false);
+        try {
+          this.log.error(`Saving the tracked sessions to ${this.filePath} failed: ${message(err)}`);
+        } catch {
+          // The log channel may already be gone at shutdown.
+        }
       }
     }
     for (const d of this.disposables) {
       d.dispose();
+    }
+    if (this.ownsShared) {
+      this.shared.dispose();
     }
   }
 }

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import { defaultLabel, SessionStore, type AddResult, type SessionStoreJSON } from '../../src/core/sessions';
-import { LEGACY_SESSIONS_STATE_KEY, SESSIONS_SIGNAL_KEY, SessionRepository, type SessionRepositoryContext } from '../../src/vscode/sessionRepository';
+import { LEGACY_SESSIONS_STATE_KEY, SessionRepository, type SessionRepositoryContext } from '../../src/vscode/sessionRepository';
+import { SharedStore } from '../../src/core/store/sharedStore';
 import { sign } from '../../src/core/signing';
 import type { Integration } from '../../src/vscode/credentials';
 import type { Services } from '../../src/vscode/services';
@@ -36,13 +37,11 @@ function writeWorkspaceFile(relative: string, content: string): vscode.Uri {
   return vscode.Uri.file(file);
 }
 
-/** A context of another install: its own storage folder, global state and secrets. */
-function fakeContext(state: Record<string, unknown>): SessionRepositoryContext {
+/** A context of another install: its own storage folder and global state. */
+function fakeContext(state: Record<string, unknown>, folder = path.join(os.tmpdir(), `veriff-storage-${randomUUID()}`)): SessionRepositoryContext {
   const values = new Map(Object.entries(state));
-  const secrets = new Map<string, string>();
-  const secretChanged = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
   return {
-    globalStorageUri: vscode.Uri.file(path.join(os.tmpdir(), `veriff-storage-${randomUUID()}`)),
+    globalStorageUri: vscode.Uri.file(folder),
     globalState: {
       keys: () => [...values.keys()],
       get: <T>(key: string, defaultValue?: T) => (values.has(key) ? (values.get(key) as T) : defaultValue),
@@ -55,20 +54,13 @@ function fakeContext(state: Record<string, unknown>): SessionRepositoryContext {
       },
       setKeysForSync: () => undefined,
     } as SessionRepositoryContext['globalState'],
-    secrets: {
-      get: async (key: string) => secrets.get(key),
-      store: async (key: string, value: string) => {
-        secrets.set(key, value);
-        secretChanged.fire({ key });
-      },
-      delete: async (key: string) => {
-        secrets.delete(key);
-        secretChanged.fire({ key });
-      },
-      keys: async () => [...secrets.keys()],
-      onDidChange: secretChanged.event,
-    } as SessionRepositoryContext['secrets'],
   };
+}
+
+/** Records warnings; like VS Code's, a non-modal notification's promise stays pending (it is never dismissed here). */
+function warningRecorder(): { shown: string[]; ui: { showWarningMessage(message: string, ...buttons: string[]): Promise<string | undefined> } } {
+  const shown: string[] = [];
+  return { shown, ui: { showWarningMessage: (message: string) => (shown.push(message), new Promise<string | undefined>(() => undefined)) } };
 }
 
 describe('tracking sessions from every source', function () {
@@ -388,20 +380,25 @@ describe('tracking sessions from every source', function () {
     fs.rmSync(ctx.globalStorageUri.fsPath, { recursive: true, force: true });
   });
 
-  it('sets a corrupt sessions file aside and starts empty with a warning', async () => {
+  it('keeps a corrupt sessions file with no usable copy aside, starts empty and says so', async () => {
     const ctx = fakeContext({});
     fs.mkdirSync(ctx.globalStorageUri.fsPath, { recursive: true });
     const file = path.join(ctx.globalStorageUri.fsPath, 'sessions.json');
     fs.writeFileSync(file, '{"version":1,"integrations":[{"integ');
-    const repo = new SessionRepository(ctx, s.log);
+    const { shown, ui } = warningRecorder();
+    const repo = new SessionRepository(ctx, s.log, undefined, { ui });
     try {
       assert.equal(repo.store.size(), 0, 'started empty');
-      const warning = await until('the warning', () => s.log.recent().find((l) => l.startsWith('[warning]') && l.includes(file) && l.includes('could not be read')));
-      assert.match(warning, /starting with no tracked sessions/);
-      assert.equal(fs.existsSync(file), false, 'the corrupt file is out of the way');
+      const warning = s.log.recent().find((l) => l.startsWith('[warning]') && l.includes(file) && l.includes('could not be read'));
+      assert.ok(warning, 'the log says what happened');
+      assert.match(warning, /no usable last-good copy, starting with no tracked sessions/);
+      assert.equal(shown.length, 1, 'and a warning is shown (not awaited)');
+      assert.match(shown[0], /no usable copy.*sessions\.json/);
+      await repo.flush();
       const kept = fs.readdirSync(ctx.globalStorageUri.fsPath).filter((n) => n.startsWith('sessions.json.corrupt-'));
-      assert.equal(kept.length, 1, 'and kept under another name');
+      assert.equal(kept.length, 1, 'the damaged file is kept under another name');
       assert.equal(fs.readFileSync(path.join(ctx.globalStorageUri.fsPath, kept[0]), 'utf8'), '{"version":1,"integrations":[{"integ', 'unchanged');
+      assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')).integrations, [], 'a good (empty) file replaced it');
       repo.store.add('integration-y', [randomUUID()], { source: 'typed' });
       await repo.flush();
       assert.equal((JSON.parse(fs.readFileSync(file, 'utf8')) as SessionStoreJSON).integrations.length, 1, 'new sessions are saved');
@@ -411,20 +408,76 @@ describe('tracking sessions from every source', function () {
     }
   });
 
-  it("adopts another window's sessions when it signals a save", async () => {
+  it('recovers a damaged sessions file from its last-good copy and tells the user', async () => {
+    const ctx = fakeContext({});
+    const [a, b] = [randomUUID(), randomUUID()];
+    const first = new SessionRepository(ctx, s.log);
+    first.store.add('integration-z', [a, b], { source: 'typed', label: 'kept' });
+    await first.flush();
+    first.dispose();
+    const file = path.join(ctx.globalStorageUri.fsPath, 'sessions.json');
+    fs.writeFileSync(file, '');
+    const { shown, ui } = warningRecorder();
+    const repo = new SessionRepository(ctx, s.log, undefined, { ui });
+    try {
+      assert.deepEqual(repo.store.list('integration-z').map((x) => x.id), [a, b], 'nothing lost');
+      assert.ok(s.log.recent().some((l) => l.includes(file) && l.includes('recovered from the last-good copy')));
+      assert.equal(shown.length, 1);
+      assert.match(shown[0], /recovered from its last-good copy: sessions\.json/);
+      await repo.flush();
+      assert.equal((JSON.parse(fs.readFileSync(file, 'utf8')) as SessionStoreJSON).integrations[0].sessions.length, 2, 'written back');
+    } finally {
+      repo.dispose();
+      fs.rmSync(ctx.globalStorageUri.fsPath, { recursive: true, force: true });
+    }
+  });
+
+  it("shows another window's sessions when it writes them (the file is watched)", async () => {
     const a = randomUUID();
     await withUser([], () => vscode.commands.executeCommand('veriff.trackSessions', a));
     await s.sessions.flush();
-    // Another window adds a session, writes the file and signals.
-    const theirs = SessionStore.fromJSON(s.sessions.store.toJSON(), () => undefined);
+    // Another window (another extension host process: here a second store on the same folder) tracks one.
+    const otherWindow = new SharedStore(s.context.globalStorageUri.fsPath);
     const b = randomUUID();
-    theirs.add(integration.id, [b], { source: 'typed', label: 'other window' });
-    const file = vscode.Uri.joinPath(s.context.globalStorageUri, 'sessions.json');
-    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(theirs.toJSON())));
-    await s.context.secrets.store(SESSIONS_SIGNAL_KEY, `window-2-${Date.now()}`);
-    await until("the other window's session", () => session(b));
+    const started = Date.now();
+    await otherWindow.updateSessions([{ kind: 'add', at: Date.now(), integrationId: integration.id, items: [{ id: b, label: 'other window' }], options: { source: 'typed' } }]);
+    await until("the other window's session", () => session(b), 2000);
+    assert.ok(Date.now() - started < 2000);
     assert.equal(session(b)?.label, 'other window');
     assert.ok(session(a), 'ours is still there');
+  });
+
+  it('two windows tracking and untracking at once lose nothing and bring nothing back', async () => {
+    const folder = path.join(os.tmpdir(), `veriff-storage-${randomUUID()}`);
+    const w1 = new SessionRepository(fakeContext({}, folder), s.log);
+    const w2 = new SessionRepository(fakeContext({}, folder), s.log);
+    try {
+      const ids1 = Array.from({ length: 30 }, () => randomUUID());
+      const ids2 = Array.from({ length: 30 }, () => randomUUID());
+      for (let i = 0; i < 30; i++) {
+        w1.store.add('int', [ids1[i]], { source: 'typed' });
+        w2.store.add('int', [ids2[i]], { source: 'typed' });
+        if (i % 3 === 2) {
+          w1.store.remove('int', [ids1[i - 1]]);
+          w2.store.remove('int', [ids2[i - 2]]);
+        }
+        await new Promise((r) => setTimeout(r, i % 4 === 0 ? 60 : 5));
+      }
+      await Promise.all([w1.flush(), w2.flush()]);
+      const removed = new Set([...ids1.filter((_, i) => i % 3 === 1), ...ids2.filter((_, i) => i % 3 === 0)]);
+      const expected = [...ids1, ...ids2].filter((id) => !removed.has(id)).sort();
+      await until('both windows show the same sessions', () => {
+        const one = w1.store.list('int').map((x) => x.id).sort();
+        const two = w2.store.list('int').map((x) => x.id).sort();
+        return JSON.stringify(one) === JSON.stringify(expected) && JSON.stringify(two) === JSON.stringify(expected);
+      }, 2000);
+      const inFile = (JSON.parse(fs.readFileSync(path.join(folder, 'sessions.json'), 'utf8')) as SessionStoreJSON).integrations[0].sessions.map((x) => x.id).sort();
+      assert.deepEqual(inFile, expected, 'the file holds them too');
+    } finally {
+      w1.dispose();
+      w2.dispose();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('refuses to track without an integration, says so with a button to the fix, and changes nothing', async () => {
