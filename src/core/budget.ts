@@ -197,6 +197,18 @@ export class BudgetLedger {
     return { granted: true, spend: this.record(key, now) };
   }
 
+  /** Takes one key's state from another ledger (the shared store's copy): spends, 429 block and streak. */
+  adoptKey(key: string, from: BudgetLedger): void {
+    const theirs = from.toJSON().integrations[key];
+    const parsed = theirs ? this.parse({ version: PERSISTED_VERSION, integrations: { [key]: theirs } }, new StateIssues()).get(key) : undefined;
+    if (parsed) {
+      this.entries.set(key, parsed);
+    } else {
+      this.entries.delete(key);
+    }
+    this.emit();
+  }
+
   /** Returns a reserved slot whose request never left. Returns whether it was found. */
   giveBack(key: string, spendId: string): boolean {
     const e = this.entries.get(key);

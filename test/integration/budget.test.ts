@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { BUDGET_STATE_KEY, QUEUE_STATE_KEY } from '../../src/vscode/budget/budgetService';
-import { LEASE_STATE_KEY } from '../../src/vscode/budget/queueLease';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { budgetFileName } from '../../src/core/store/budgetFile';
+import { SharedStore } from '../../src/core/store/sharedStore';
 import type { ShowBudgetResult } from '../../src/vscode/commands/showBudget';
 import type { DeleteSummary } from '../../src/vscode/commands/deleteSession';
 import type { TidyUpSummary } from '../../src/vscode/commands/tidyUp';
@@ -13,6 +15,9 @@ import { HOUR, DAY, advanceTo, deleteAnswers, eventually, seed, sendingOrder, se
 const del = (...args: unknown[]) => vscode.commands.executeCommand<DeleteSummary | undefined>('veriff.deleteSession', ...args);
 const tidy = () => vscode.commands.executeCommand<TidyUpSummary | undefined>('veriff.tidyUp');
 const showBudget = () => vscode.commands.executeCommand<ShowBudgetResult | undefined>('veriff.showBudget');
+/** Another VS Code window: its own store on the same folder, on the same clock as the mock Veriff. */
+const otherWindow = (h: BudgetHarness) => new SharedStore(h.s.context.globalStorageUri.fsPath, { clock: h.mock.clock });
+const budgetFile = (h: BudgetHarness, key: string) => path.join(h.s.context.globalStorageUri.fsPath, budgetFileName(key));
 const confirms = (user: ScriptedUserInput) => user.shown.filter((x) => x.kind === 'confirm').map((x) => x.text);
 
 describe('delete budget: status bar, gate and shared state', () => {
@@ -115,71 +120,71 @@ describe('delete budget: status bar, gate and shared state', () => {
     assert.deepEqual(deleteAnswers(h), [429], 'nothing sent while blocked');
   });
 
-  it("unites another window's spends with its own and saves back what that window lacked", async () => {
+  it("sees another window's spends through the shared store within 2 s", async () => {
     h = await setUpBudget();
     const [id] = seed(h, ['approved']);
     await withUser([{ confirm: 'Delete' }], () => del(id));
     assert.equal(statusText(h), '$(trash) 4/5 · 9/10');
-    await h.budget.flush();
-    // Another window saved its state without knowing our spend (its two deletes) and signalled it.
+    // Another window (another extension host: its own SharedStore on the same folder) deletes twice.
     const key = apiKeyFingerprint(h.mock.apiKey);
-    const theirs = { version: 1, integrations: { [key]: { spends: [{ id: 'window-2-a', at: h.t0 }, { id: 'window-2-b', at: h.t0 }] } } };
-    await h.s.context.globalState.update(BUDGET_STATE_KEY, theirs);
-    await h.s.context.secrets.store(`veriff.signal.${BUDGET_STATE_KEY}`, `window-2-${Date.now()}`);
-    await eventually(() => statusText(h!) === '$(trash) 2/5 · 7/10', 'the other window\'s spends');
-    await eventually(() => {
-      const stored = h!.s.context.globalState.get<{ integrations: Record<string, { spends: unknown[] }> }>(BUDGET_STATE_KEY);
-      return stored?.integrations[key]?.spends.length === 3;
-    }, 'our spend saved back next to theirs');
+    const other = otherWindow(h);
+    try {
+      assert.equal((await other.reserveDelete(key)).ok, true);
+      assert.equal((await other.reserveDelete(key)).ok, true);
+      const seenAt = Date.now();
+      await eventually(() => statusText(h!) === '$(trash) 2/5 · 7/10', "the other window's spends");
+      assert.ok(Date.now() - seenAt <= 2000, `seen after ${Date.now() - seenAt} ms`);
+    } finally {
+      other.dispose();
+    }
   });
 
-  it("saves its spends again when another window's signal comes after that window's stale global state erased them", async () => {
+  it('two windows reserving at once never both take the last slot: 5 granted of 10 asked', async () => {
     h = await setUpBudget();
-    const [id] = seed(h, ['approved']);
-    await withUser([{ confirm: 'Delete' }], () => del(id));
-    await h.budget.flush();
     const key = apiKeyFingerprint(h.mock.apiKey);
-    const storedSpends = () => h!.s.context.globalState.get<{ integrations: Record<string, { spends: unknown[] }> }>(BUDGET_STATE_KEY)?.integrations[key]?.spends.length ?? 0;
-    assert.equal(storedSpends(), 1);
-    // Another window wrote its whole global state, with a budget from before our spend, and then
-    // signalled a save of something else (its sessions): no budget signal comes.
-    await h.s.context.globalState.update(BUDGET_STATE_KEY, { version: 1, integrations: {} });
-    assert.equal(storedSpends(), 0);
-    await h.s.context.secrets.store('veriff.signal.sessions', `window-2-${Date.now()}`);
-    await eventually(() => storedSpends() === 1, 'our spend saved again');
-    assert.equal(statusText(h), '$(trash) 4/5 · 9/10', 'nothing else changed');
+    const other = otherWindow(h);
+    try {
+      const asks = Array.from({ length: 5 }, () => [h!.budget.reserve(key), other.reserveDelete(key)]).flat();
+      const answers = await Promise.all(asks);
+      const granted = answers.filter((a) => ('granted' in a ? a.granted : a.ok)).length;
+      assert.equal(granted, 5);
+      await eventually(() => statusText(h!) === '$(trash) 0/5 · 5/10', 'both windows see the same budget');
+      assert.equal(other.readBudget(key).remaining(key).hour, 0);
+    } finally {
+      other.dispose();
+    }
   });
 
   it('picks up deletes another window queued and sends them from here (no window works the queue yet)', async () => {
     h = await setUpBudget();
     const ids = seed(h, ['approved', 'declined']);
     const key = apiKeyFingerprint(h.mock.apiKey);
-    const theirs = { version: 1, items: ids.map((id) => ({ id, integrationKey: key, enqueuedAt: h!.t0, attempts: 0 })) };
-    await h.s.context.globalState.update(QUEUE_STATE_KEY, theirs);
-    await h.s.context.secrets.store(`veriff.signal.${QUEUE_STATE_KEY}`, `window-2-${Date.now()}`);
+    const other = otherWindow(h);
+    try {
+      await other.enqueue(ids.map((id) => ({ id, integrationKey: key })));
+    } finally {
+      other.dispose();
+    }
     await eventually(() => deleteAnswers(h!).length === 2, 'the adopted queue to be sent');
     await h.budget.whenIdle();
     assert.deepEqual(deleteAnswers(h), [200, 200]);
-    assert.equal(h.budget.lease.isHeld, false, 'the lease is given back once the queue is empty');
+    await eventually(() => !h!.budget.lease.isHeld, 'the lease given back once the queue is empty');
     assert.equal(statusText(h), '$(trash) 3/5 · 8/10');
     assert.equal(h.s.sessions.store.list(h.integrationId).length, 0);
   });
 
-  it('discards corrupt stored state with a log line and saves the clean state', async () => {
+  it('recovers a damaged budget file from its last good copy, with a log line', async () => {
     h = await setUpBudget();
-    await h.s.context.globalState.update(BUDGET_STATE_KEY, 'not json {');
-    await h.s.context.globalState.update(QUEUE_STATE_KEY, 42);
+    const key = apiKeyFingerprint(h.mock.apiKey);
+    assert.equal((await h.budget.reserve(key)).granted, true);
+    assert.equal((await h.budget.reserve(key)).granted, true);
+    const file = budgetFile(h, key);
+    fs.writeFileSync(file, 'not json {');
     const logged = h.s.log.recent().length;
     await h.budget.reload();
-    const lines = h.s.log.recent().slice(logged).join('\n');
-    assert.match(lines, /\[warning\] Delete budget state: unreadable, discarded: 1/);
-    assert.match(lines, /\[warning\] Delete queue state: unreadable, discarded: 1/);
-    assert.equal(statusText(h), '$(trash) 5/5 · 10/10');
-    await h.budget.flush();
-    assert.deepEqual(h.s.context.globalState.get(BUDGET_STATE_KEY), { version: 1, integrations: {} });
-    assert.deepEqual(h.s.context.globalState.get(QUEUE_STATE_KEY), { version: 1, items: [] });
+    assert.equal(statusText(h), '$(trash) 3/5 · 8/10', 'both spends recovered');
+    assert.match(h.s.log.recent().slice(logged).join('\n'), /damaged|recovered/i);
   });
-
   it('"Show Delete Budget" shows the figures and the queue; Run Now sends what the budget allows when the queue does not go on by itself', async () => {
     h = await setUpBudget();
     await setting('continueQueueAutomatically', false);
@@ -257,9 +262,9 @@ describe('delete budget: status bar, gate and shared state', () => {
     assert.equal(h.budget.lease.isHeld, true, 'the tidying window works the queue');
     assert.equal(h.budget.runner.state, 'started');
 
-    // Another window takes the queue over (its lease is fresh) and tells the others.
-    await h.s.context.globalState.update(LEASE_STATE_KEY, { owner: 'window-2', heartbeatAt: Date.now() });
-    await h.s.context.secrets.store(`veriff.signal.${LEASE_STATE_KEY}`, `window-2-${Date.now()}`);
+    // Another window takes the queue over (the user pressed Run Now there).
+    const other = otherWindow(h);
+    await other.acquireLease({ holder: 'window-2', ttlMs: 90_000, force: true });
     await eventually(() => !h!.budget.lease.isHeld, 'the lease to move');
     assert.equal(h.budget.runner.state, 'stopped');
     assert.equal(h.budget.overview().worker, 'otherWindow');
@@ -268,8 +273,10 @@ describe('delete budget: status bar, gate and shared state', () => {
     assert.equal(deleteAnswers(h).length, 5, 'this window only displays the queue');
     assert.equal(statusText(h), '$(trash) 5/5 · 5/10 $(clock) 2 queued');
 
-    // That window stops renewing: after 90 s its lease is stale and the next heartbeat here takes over.
-    await h.s.context.globalState.update(LEASE_STATE_KEY, { owner: 'window-2', heartbeatAt: Date.now() - 91_000 });
+    // That window stops renewing: its lease expires and the next heartbeat here takes over.
+    await other.acquireLease({ holder: 'window-2', ttlMs: 1, force: true });
+    other.dispose();
+    await new Promise((r) => setTimeout(r, 20));
     await h.budget.lease.check();
     assert.equal(h.budget.lease.isHeld, true);
     await h.budget.whenIdle();

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 // Shared set-up of the delete-budget and tidy-up integration tests: the mock Veriff, whose rate
 // limit follows a ManualClock, and the extension's BudgetService moved onto that same clock with
 // FakeTimers, so a test moves time for both sides at once.
@@ -36,6 +38,13 @@ export function clearStore(s: Services): void {
 export async function clearBudgetState(s: Services): Promise<void> {
   for (const key of [BUDGET_STATE_KEY, QUEUE_STATE_KEY, LEASE_STATE_KEY]) {
     await s.context.globalState.update(key, undefined);
+  }
+  // The shared store's budget, queue and lease files (and their last-good copies).
+  const dir = s.context.globalStorageUri.fsPath;
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (/^(budget[-.].*|queue|queue-lease)\.json(\.bak)?$/.test(name)) {
+      fs.rmSync(path.join(dir, name), { force: true });
+    }
   }
 }
 

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { performance } from 'node:perf_hooks';
 import { extractSessionIds, findIdsInText, parseTrackingFileLines, parseTypedIds } from '../../src/core/idExtraction';
 
 const A = 'aea9ba6d-1b47-47fc-a4fc-f72b6d3584a7';
@@ -258,23 +257,15 @@ describe('id extraction', () => {
       assert.deepEqual(json.malformed, []);
     });
 
-    it('parses 10,000 lines well under 50 ms', () => {
+    it('parses 10,000 lines, CRLF and all (its speed is a figure of npm run bench, not a timed test)', () => {
       const lines: string[] = [];
       for (let i = 0; i < 10_000; i++) {
         const id = `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
         lines.push(i % 2 === 0 ? JSON.stringify({ id, label: `run ${i % 7}`, integration: 'test' }) : id);
       }
-      const text = `${lines.join('\r\n')}\r\n`;
-      // Best of three: the bound is about the parser, not a GC pause or a cold JIT on a busy machine.
-      let best = Infinity;
-      for (let run = 0; run < 3; run++) {
-        const start = performance.now();
-        const result = parseTrackingFileLines(text);
-        best = Math.min(best, performance.now() - start);
-        assert.equal(result.entries.length, 10_000);
-        assert.equal(result.malformed.length, 0);
-      }
-      assert.ok(best < 50, `took ${best.toFixed(1)} ms`);
+      const result = parseTrackingFileLines(`${lines.join('\r\n')}\r\n`);
+      assert.equal(result.entries.length, 10_000);
+      assert.equal(result.malformed.length, 0);
     });
   });
 });

@@ -799,7 +799,8 @@ describe('mock Veriff server', () => {
 });
 
 describe('VeriffServer request log bound', () => {
-  it('keeps only the latest MAX_LOGGED_REQUESTS entries', async () => {
+  it('keeps only the latest MAX_LOGGED_REQUESTS entries', async function () {
+    this.timeout(120_000); // five thousand real requests: seconds when idle, longer on a loaded machine
     const { startMockVeriff, MAX_LOGGED_REQUESTS } = await import('../support/mockVeriff');
     const { server, apiKey } = await startMockVeriff();
     try {

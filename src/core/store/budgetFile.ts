@@ -38,11 +38,11 @@ export function budgetCodec(clock: Clock, options: LedgerOptions, onWarningPrefi
 
 /** The decision of `reserveDelete`, made on the ledger read under the lock. */
 export function reserveOn(ledger: BudgetLedger, key: string): Reservation {
-  if (!ledger.canSpend(key)) {
-    return { ok: false, nextFreeAt: ledger.earliestSpendTime(key), remaining: ledger.remaining(key) };
+  const reservation = ledger.reserve(key);
+  if (!reservation.granted) {
+    return { ok: false, nextFreeAt: reservation.nextFreeAt, remaining: ledger.remaining(key) };
   }
-  const spend = ledger.recordSpend(key);
-  return { ok: true, spendId: spend.id, at: spend.at, remaining: ledger.remaining(key) };
+  return { ok: true, spendId: reservation.spend.id, at: reservation.spend.at, remaining: ledger.remaining(key) };
 }
 
 /**

@@ -1,19 +1,18 @@
 import * as vscode from 'vscode';
-import { BudgetLedger, type BudgetRemaining } from '../../core/budget';
+import type { BudgetLedger, BudgetRemaining } from '../../core/budget';
 import { systemClock, type Clock } from '../../core/clock';
-import { DeleteQueue, type QueuedDelete } from '../../core/deleteQueue';
+import type { DeleteQueue, QueuedDelete } from '../../core/deleteQueue';
 import { normaliseSessionId } from '../../core/ids';
 import { QueueRunner, systemTimers, type QueueEvent, type RunSummary, type Timers } from '../../core/queueRunner';
-import { isRecord } from '../../core/stateIssues';
+import { BudgetMirror } from '../../core/store/budgetMirror';
+import { SharedStore } from '../../core/store/sharedStore';
 import type { Reservation } from '../../core/budget';
 import type { DeleteBudget } from '../../core/deletePipeline';
 import { showFailure } from '../failures';
 import type { Services } from '../services';
 import { settings } from '../settings';
-import { SharedState } from '../sharedState';
 import { blockedText, costText } from './budgetText';
 import { QueueLease, type QueueLeaseOptions } from './queueLease';
-import { SaveChain } from './saveChain';
 import { ConnectionResolver, createDeleter, createProbe } from './sessionDeleter';
 
 export const BUDGET_STATE_KEY = 'veriff.deleteBudget';
@@ -70,8 +69,6 @@ export interface DeleteAllowance {
   blockedText?: string;
 }
 
-const SETTLED_MEMORY = 1000;
-const STORED_BUDGET_RECHECK_MS = 1000;
 
 /**
  * The delete budget and the delete queue of every integration, kept in global state and shared
@@ -81,23 +78,18 @@ const STORED_BUDGET_RECHECK_MS = 1000;
  */
 export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disposable {
   private timeSource: BudgetTime;
-  private ledgerRef!: BudgetLedger;
-  private queueRef!: DeleteQueue;
+  private readonly dir: string;
+  private storeRef!: SharedStore;
+  private mirror!: BudgetMirror;
+  /** Settles when the state of earlier versions (global state) is in the store. */
+  private ready: Promise<void> = Promise.resolve();
   private runnerRef!: QueueRunner;
   private partSubscriptions: Array<{ dispose(): void }> = [];
-  private readonly budgetState: SharedState;
-  private readonly queueState: SharedState;
-  private readonly ledgerSaves: SaveChain;
-  private readonly queueSaves: SaveChain;
   readonly lease: QueueLease;
   readonly resolver: ConnectionResolver;
-  private adopting = false;
   private userPaused = false;
-  /** Ids this window saw deleted, gone or refused: another window's stale copy must not bring them back. */
-  private readonly settled = new Set<string>();
   private etaCache: { at: number; map: Map<string, QueuedInfo> } | undefined;
   private work: Promise<void> = Promise.resolve();
-  private recheck: ReturnType<typeof setTimeout> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires on every change of the budget, the queue, the runner or the lease. */
   readonly onDidChange = this.changed.event;
@@ -108,35 +100,23 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   constructor(
     private readonly services: Services,
-    options: { time?: BudgetTime; lease?: QueueLeaseOptions } = {},
+    options: { time?: BudgetTime; lease?: QueueLeaseOptions; storeDir?: string } = {},
   ) {
     this.timeSource = options.time ?? systemBudgetTime;
     const log = services.log;
-    this.budgetState = new SharedState(services.context, BUDGET_STATE_KEY);
-    this.queueState = new SharedState(services.context, QUEUE_STATE_KEY);
-    const onSaveError = (what: string) => (error: unknown) =>
-      log.error(`Saving the ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
-    this.ledgerSaves = new SaveChain(() => this.budgetState.save(this.ledgerRef.toJSON()), onSaveError('delete budget'));
-    this.queueSaves = new SaveChain(() => this.queueState.save(this.queueRef.toJSON()), onSaveError('delete queue'));
-    this.lease = new QueueLease(services.context, options.lease);
+    this.dir = options.storeDir ?? services.context.globalStorageUri.fsPath;
+    this.lease = new QueueLease(() => this.storeRef, options.lease);
     this.resolver = new ConnectionResolver(services);
     this.load();
     this.runnerRef = this.buildRunner();
-    if (this.queueRef.size > 0) {
-      log.info(`Delete queue: ${this.queueRef.size} session(s) waiting from before`);
+    if (this.queue.size > 0) {
+      log.info(`Delete queue: ${this.queue.size} session(s) waiting from before`);
     }
     this.disposables.push(
-      this.budgetState,
-      this.queueState,
       this.lease,
       this.changed,
       this.queueEvents,
-      this.budgetState.onDidChangeElsewhere((value) => this.adoptBudget(value)),
-      this.queueState.onDidChangeElsewhere((value) => this.adoptQueue(value)),
       this.lease.onDidChange((held) => this.onLeaseChange(held)),
-      this.queueState.onDidChangeElsewhere(() => this.onSavedElsewhere()),
-      this.lease.onDidChangeElsewhere(() => this.onSavedElsewhere()),
-      services.sessions.onDidSaveElsewhere(() => this.onSavedElsewhere()),
       services.credentials.onDidChange(() => this.onCredentialsChange()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('veriff.continueQueueAutomatically')) {
@@ -144,17 +124,24 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
         }
       }),
     );
+    this.ready = this.importFromGlobalState();
     this.scheduleWork();
   }
 
   // ---- parts ------------------------------------------------------------------------------
 
+  /** This window's copy of every key's budget (the store's files decide reservations). */
   get ledger(): BudgetLedger {
-    return this.ledgerRef;
+    return this.mirror.ledger;
   }
 
   get queue(): DeleteQueue {
-    return this.queueRef;
+    return this.mirror.queue;
+  }
+
+  /** The shared file store of budgets, queue and lease (tests reach it to act as another window). */
+  get store(): SharedStore {
+    return this.storeRef;
   }
 
   get runner(): QueueRunner {
@@ -169,49 +156,68 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     return this.timeSource.clock.now();
   }
 
-  /** Reads ledger and queue from global state; what cannot be read is discarded with a log line and the clean state saved. */
+  /** Opens the shared store and takes its budgets and queue; follows other windows' writes. */
   private load(): void {
     const log = this.services.log;
-    let damaged = false;
-    const onLoadWarning = (message: string): void => {
-      damaged = true;
-      log.warn(message);
-    };
-    const clock = this.timeSource.clock;
-    this.ledgerRef = new BudgetLedger(clock, this.budgetState.load(), { onWarning: onLoadWarning });
-    const ledgerDamaged = damaged;
-    damaged = false;
-    this.queueRef = new DeleteQueue(clock, this.queueState.load(), { onWarning: onLoadWarning });
-    const queueDamaged = damaged;
-    // Later warnings (the clock moving backwards) are only logged.
+    this.storeRef = new SharedStore(this.dir, {
+      clock: this.timeSource.clock,
+      onWarning: (m) => log.warn(`Delete budget store: ${m}`),
+      onRecovered: (r) => {
+        log.warn(`Delete budget store: ${r.kind} file was damaged; recovered from its last good copy`);
+        void this.services.ui.showWarningMessage(vscode.l10n.t('The delete budget or queue file was damaged and was recovered from its last good copy. The log has the details.'));
+      },
+    }).watch();
+    this.mirror = new BudgetMirror(this.storeRef, this.timeSource.clock, (m) => log.warn(m));
     this.partSubscriptions = [
-      this.ledgerRef.onDidChange(() => {
-        if (!this.adopting) {
-          void this.ledgerSaves.request();
-        }
-        this.markChanged();
-      }),
-      this.queueRef.onDidChange(() => {
-        if (!this.adopting) {
-          void this.queueSaves.request();
-        }
+      this.mirror,
+      this.mirror.ledger.onDidChange(() => this.markChanged()),
+      this.mirror.queue.onDidChange(() => {
         this.markChanged();
         this.scheduleWork();
       }),
+      this.storeRef.onDidChange((change) => {
+        if (change.origin !== 'elsewhere') {
+          return;
+        }
+        if (change.kind === 'budget' && change.budgetKey !== undefined) {
+          this.mirror.adoptBudget(change.budgetKey);
+        } else if (change.kind === 'queue') {
+          this.mirror.adoptQueue();
+        } else if (change.kind === 'lease') {
+          void this.lease.check();
+        }
+      }),
+      { dispose: () => this.storeRef.dispose() },
     ];
-    if (ledgerDamaged) {
-      void this.ledgerSaves.request();
+  }
+
+  /** Moves the budget and queue of earlier versions (global state) into the store, once, without losing a spend. */
+  private async importFromGlobalState(): Promise<void> {
+    const state = this.services.context.globalState;
+    const budget = state.get<unknown>(BUDGET_STATE_KEY);
+    const queue = state.get<unknown>(QUEUE_STATE_KEY);
+    if (budget === undefined && queue === undefined) {
+      return;
     }
-    if (queueDamaged) {
-      void this.queueSaves.request();
+    try {
+      const report = await this.storeRef.importLegacy({ budget, queue });
+      for (const key of this.storeRef.budgetKeys()) {
+        this.mirror.adoptBudget(key);
+      }
+      this.mirror.adoptQueue();
+      await state.update(BUDGET_STATE_KEY, undefined);
+      await state.update(QUEUE_STATE_KEY, undefined);
+      this.services.log.info(`Delete budget: moved ${report.spendsAdded} spend(s) and ${report.queueAdded} queued delete(s) from global state into the shared store`);
+    } catch (error) {
+      this.services.log.error(`Delete budget: moving the earlier state failed (kept in global state): ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
   private buildRunner(): QueueRunner {
     const runner = new QueueRunner({
       clock: this.timeSource.clock,
-      ledger: this.ledgerRef,
-      queue: this.queueRef,
+      ledger: this.mirror.ledger,
+      queue: this.mirror.queue,
       timers: this.timeSource.timers,
       deleter: createDeleter(this.services, this.resolver),
       probe: createProbe(this.services, this.resolver),
@@ -229,10 +235,6 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
    * timers here.
    */
   async reload(time?: Partial<BudgetTime>): Promise<void> {
-    if (this.recheck) {
-      clearTimeout(this.recheck);
-      this.recheck = undefined;
-    }
     this.runnerRef.stop();
     await this.runnerRef.whenIdle();
     await this.flush();
@@ -252,7 +254,8 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   /** Resolves when every change so far is written to global state. */
   async flush(): Promise<void> {
-    await Promise.all([this.ledgerSaves.flush(), this.queueSaves.flush()]);
+    await this.ready;
+    await this.mirror.flush();
   }
 
   /** Resolves when the run in progress (if any) and the saves it caused are done. */
@@ -265,67 +268,59 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   // ---- the budget (DeleteBudget for the delete pipeline) -------------------------------------
 
   remaining(key: string): BudgetRemaining {
-    return this.ledgerRef.remaining(key);
+    return this.ledger.remaining(key);
   }
 
   /** What a confirmation says before n deletes: how many the budget allows now, and the texts. */
   preview(key: string, wanted: number): DeleteAllowance {
     const now = this.now();
-    const remaining = this.ledgerRef.remaining(key);
-    const available = Math.max(0, Math.min(wanted, this.ledgerRef.costOf(key, wanted).now));
+    const remaining = this.ledger.remaining(key);
+    const available = Math.max(0, Math.min(wanted, this.ledger.costOf(key, wanted).now));
     const allowance: DeleteAllowance = { available };
     if (available > 0) {
       allowance.costText = costText(remaining, available);
     }
     if (available < wanted) {
-      const next = this.ledgerRef.scheduleFor(key, available + 1)[available];
+      const next = this.ledger.scheduleFor(key, available + 1)[available];
       allowance.blockedText = blockedText(next, now, remaining.blockedUntil);
     }
     return allowance;
   }
 
-  /** Check and record in one synchronous step on the ledger, then stored before the request leaves. */
+  /**
+   * Check and record one slot in one step under the store's cross-process lock: no other window or
+   * command can take the same slot. Stored before the request leaves.
+   */
   async reserve(key: string): Promise<Reservation> {
-    const reservation = this.ledgerRef.reserve(key);
-    if (reservation.granted) {
-      await this.ledgerSaves.flush();
-    }
-    return reservation;
+    await this.ready;
+    return this.mirror.reserve(key);
   }
 
   async giveBack(key: string, spendId: string): Promise<void> {
-    if (this.ledgerRef.giveBack(key, spendId)) {
-      await this.ledgerSaves.flush();
-    }
+    await this.mirror.giveBack(key, spendId);
   }
 
-  rateLimited(key: string, retryAfterMs: number | undefined): void {
-    const until = this.ledgerRef.recordRateLimited(key, retryAfterMs);
+  async rateLimited(key: string, retryAfterMs: number | undefined): Promise<void> {
+    const until = await this.mirror.rateLimited(key, retryAfterMs);
     this.services.log.warn(`Delete budget: Veriff answered 429; no delete is sent before ${new Date(until).toISOString()}`);
   }
 
-  answered(key: string): void {
-    this.ledgerRef.recordAnswered(key);
+  async answered(key: string): Promise<void> {
+    await this.mirror.answered(key);
   }
 
   // ---- the queue ----------------------------------------------------------------------------
 
   /** Appends sessions (oldest first, as given); returns how many were new to the queue. */
   enqueue(entries: ReadonlyArray<{ id: string; integrationKey: string }>): number {
-    for (const e of entries) {
-      const id = normaliseSessionId(e.id);
-      if (id) {
-        this.settled.delete(id);
-      }
-    }
-    return this.queueRef.enqueue(entries);
+    return this.queue.enqueue(entries);
   }
 
   /** Removes queued sessions; returns how many were queued. */
   dequeue(ids: Iterable<string>): number {
     let n = 0;
     for (const id of ids) {
-      if (this.queueRef.remove(id)) {
+      if (this.queue.remove(id)) {
         n++;
       }
     }
@@ -333,7 +328,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   }
 
   clearQueue(): number {
-    const n = this.dequeue(this.queueRef.items().map((i) => i.id));
+    const n = this.dequeue(this.queue.items().map((i) => i.id));
     if (n > 0) {
       this.services.log.info(`Delete queue: cleared ${n} queued delete(s); the sessions stay tracked`);
     }
@@ -387,7 +382,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   /** Queued items with their ETA, in queue order (of one integration key, or all). */
   queuedItems(key?: string): Array<QueuedDelete & QueuedInfo> {
     const etas = this.etas();
-    return this.queueRef
+    return this.queue
       .items()
       .filter((i) => key === undefined || i.integrationKey === key)
       .map((i) => ({ ...i, ...(etas.get(i.id) ?? { eta: this.now(), sending: false }) }));
@@ -418,7 +413,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
       return this.etaCache.map;
     }
     const byKey = new Map<string, QueuedDelete[]>();
-    for (const item of this.queueRef.items()) {
+    for (const item of this.queue.items()) {
       const list = byKey.get(item.integrationKey) ?? [];
       list.push(item);
       byKey.set(item.integrationKey, list);
@@ -427,7 +422,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     for (const [key, items] of byKey) {
       const sending = items.filter((i) => this.runnerRef.isInFlight(i.id));
       const waiting = items.filter((i) => !this.runnerRef.isInFlight(i.id));
-      const times = this.ledgerRef.scheduleFor(key, waiting.length);
+      const times = this.ledger.scheduleFor(key, waiting.length);
       for (const i of sending) {
         map.set(i.id, { eta: now, sending: true });
       }
@@ -447,12 +442,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   private onQueueEvent(event: QueueEvent): void {
     const log = this.services.log;
     switch (event.kind) {
-      case 'deleted':
-      case 'notDeletable':
-        this.remember(event.id);
-        break;
       case 'gone':
-        this.remember(event.id);
         if (event.foundByProbe) {
           log.info(`Delete queue: session ${event.id} no longer exists (its earlier DELETE went through): no longer tracked`);
         }
@@ -483,91 +473,6 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     this.markChanged();
   }
 
-  private remember(id: string): void {
-    this.settled.add(id);
-    if (this.settled.size > SETTLED_MEMORY) {
-      this.settled.delete(this.settled.values().next().value as string);
-    }
-  }
-
-  /** Another window saved the budget: unite its spends with ours; save back only what it lacked. */
-  private adoptBudget(value: unknown): void {
-    this.adopting = true;
-    try {
-      this.ledgerRef.merge(value);
-    } finally {
-      this.adopting = false;
-    }
-    if (hasWhatTheyLack(this.ledgerRef.toJSON(), value)) {
-      void this.ledgerSaves.request();
-    }
-  }
-
-  /**
-   * Another window saved the queue, the lease or its sessions (its budget is adopted by
-   * adoptBudget). A window that writes globalState sends all of it, its stale copy of the budget
-   * included, which can drop spends this window saved: check that the stored budget still holds
-   * ours and save it again if not. Checked at once and a moment later, as the other window's state
-   * may arrive after its signal.
-   */
-  private onSavedElsewhere(): void {
-    this.checkStoredBudget();
-    if (!this.recheck) {
-      this.recheck = setTimeout(() => {
-        this.recheck = undefined;
-        this.checkStoredBudget();
-      }, STORED_BUDGET_RECHECK_MS);
-    }
-  }
-
-  private checkStoredBudget(): void {
-    if (hasWhatTheyLack(this.ledgerRef.toJSON(), this.budgetState.load())) {
-      this.services.log.info('Delete budget: the stored budget lacked spends of this window (overwritten by another window); saved again');
-      void this.ledgerSaves.request();
-    }
-  }
-
-  /** Another window saved the queue (it enqueued or cleared): take its list, keeping what this window settled. */
-  private adoptQueue(value: unknown): void {
-    if (!isRecord(value) || value.version !== 1 || !Array.isArray(value.items)) {
-      // Unreadable: keep ours (and write it back) rather than drop the queue.
-      this.services.log.warn('Delete queue from another window: unreadable, kept this window\'s queue');
-      void this.queueSaves.request();
-      return;
-    }
-    const incoming = new DeleteQueue(this.timeSource.clock, value, { onWarning: (m) => this.services.log.warn(`From another window: ${m}`) })
-      .items()
-      .filter((i) => !this.settled.has(i.id));
-    const wanted = new Map(incoming.map((i) => [i.id, i]));
-    let differs = incoming.length !== value.items.length;
-    this.adopting = true;
-    try {
-      for (const item of this.queueRef.items()) {
-        if (!wanted.has(item.id)) {
-          this.queueRef.remove(item.id);
-        }
-      }
-      for (const item of incoming) {
-        if (!this.queueRef.has(item.id)) {
-          this.queueRef.enqueue([{ id: item.id, integrationKey: item.integrationKey }]);
-        }
-        const mine = this.queueRef.get(item.id);
-        if (mine && (mine.attempts !== item.attempts || mine.notBefore !== item.notBefore || mine.sentAt !== item.sentAt || mine.lastError !== item.lastError)) {
-          if (this.runnerRef.isInFlight(item.id)) {
-            differs = true; // ours is newer: it is being sent here
-            continue;
-          }
-          this.queueRef.update(item.id, { attempts: item.attempts, notBefore: item.notBefore, sentAt: item.sentAt, lastError: item.lastError });
-        }
-      }
-    } finally {
-      this.adopting = false;
-    }
-    if (differs) {
-      void this.queueSaves.request();
-    }
-  }
-
   private onLeaseChange(held: boolean): void {
     if (!held && this.runnerRef.state === 'started') {
       this.services.log.info('Delete queue: another window works the queue now');
@@ -591,7 +496,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   /** Queued deletes whose integration was removed would spend a delete for nothing: drop them. */
   private async dropOrphans(): Promise<void> {
-    const keys = this.queueRef.items().map((i) => i.integrationKey);
+    const keys = this.queue.items().map((i) => i.integrationKey);
     if (keys.length === 0) {
       return;
     }
@@ -603,7 +508,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
       }
       known.add(key);
     }
-    const orphans = this.queueRef.items().filter((i) => !known.has(i.integrationKey) && !this.runnerRef.isInFlight(i.id));
+    const orphans = this.queue.items().filter((i) => !known.has(i.integrationKey) && !this.runnerRef.isInFlight(i.id));
     if (orphans.length > 0) {
       this.services.log.info(`Delete queue: ${orphans.length} queued delete(s) dropped: their integration was removed`);
       this.dequeue(orphans.map((i) => i.id));
@@ -620,10 +525,10 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   private async updateWork(): Promise<void> {
     const runner = this.runnerRef;
     const auto = settings.continueQueueAutomatically();
-    if (this.queueRef.size === 0) {
+    if (this.queue.size === 0) {
       if (this.lease.isHeld) {
         await runner.whenIdle();
-        if (this.queueRef.size === 0) {
+        if (this.queue.size === 0) {
           runner.stop();
           await this.lease.release();
         }
@@ -646,16 +551,13 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
       this.runnerRef = this.buildRunner();
     }
     if (this.runnerRef.state === 'idle') {
-      this.services.log.info(`Delete queue: this window sends the queued deletes (${this.queueRef.size} waiting)`);
+      this.services.log.info(`Delete queue: this window sends the queued deletes (${this.queue.size} waiting)`);
       this.runnerRef.start();
       this.markChanged();
     }
   }
 
   dispose(): void {
-    if (this.recheck) {
-      clearTimeout(this.recheck);
-    }
     this.runnerRef.stop();
     for (const s of this.partSubscriptions) {
       s.dispose();
@@ -667,20 +569,3 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 }
 
 const PAUSED_BY_USER = 'paused by the user';
-
-/** Whether our budget state holds spends (or a longer 429 block) that theirs lacks. */
-function hasWhatTheyLack(mine: { integrations: Record<string, { spends: Array<{ id: string }>; blockedUntil?: number }> }, theirs: unknown): boolean {
-  const other = isRecord(theirs) && isRecord(theirs.integrations) ? theirs.integrations : {};
-  for (const [key, entry] of Object.entries(mine.integrations)) {
-    const their = other[key];
-    const ids = new Set(isRecord(their) && Array.isArray(their.spends) ? their.spends.map((s: unknown) => (isRecord(s) ? s.id : undefined)) : []);
-    if (entry.spends.some((s) => !ids.has(s.id))) {
-      return true;
-    }
-    const theirBlock = isRecord(their) && typeof their.blockedUntil === 'number' ? their.blockedUntil : -Infinity;
-    if ((entry.blockedUntil ?? -Infinity) > theirBlock) {
-      return true;
-    }
-  }
-  return false;
-}

@@ -1,36 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { systemClock, type Clock } from '../../core/clock';
-import { isFiniteNumber, isRecord } from '../../core/stateIssues';
-import { SharedState } from '../sharedState';
+import type { LeaseRecord } from '../../core/store/leaseDocument';
+import type { SharedStore } from '../../core/store/sharedStore';
 
+/** Global-state key of the lease before the shared store (read by nothing now; cleared by tests). */
 export const LEASE_STATE_KEY = 'veriff.deleteQueueLease';
 export const LEASE_HEARTBEAT_MS = 30_000;
 export const LEASE_STALE_MS = 90_000;
 
-export interface LeaseRecord {
-  owner: string;
-  heartbeatAt: number;
-}
-
 export interface QueueLeaseOptions {
-  /** Wall-clock time of this machine (not the budget's clock: a lease is about windows being alive). */
-  clock?: Clock;
   heartbeatMs?: number;
+  /** How long a lease lives without a renewal (a window that hung or closed lets it expire). */
   staleMs?: number;
   /** A random id per window unless given. */
   ownerId?: string;
 }
 
 /**
- * Which window works the delete queue: the holder of a lease in global state, renewed by a
- * heartbeat and taken over by another window once it is stale (its window closed or hung). Other
- * windows only display the queue. Changes reach every window through SharedState's signal.
+ * Which window works the delete queue: the holder of the lease in the shared store, taken under
+ * the store's cross-process lock (two windows never both hold it), renewed by a heartbeat, and
+ * taken over once it expires or its process is gone. Other windows only display the queue.
  */
 export class QueueLease implements vscode.Disposable {
   readonly ownerId: string;
-  private readonly shared: SharedState;
-  private readonly clock: Clock;
   private readonly heartbeatMs: number;
   private readonly staleMs: number;
   private held = false;
@@ -39,87 +31,59 @@ export class QueueLease implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<boolean>();
   /** Fires with whether this window holds the lease, each time that changes. */
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
 
-  constructor(context: vscode.ExtensionContext, options: QueueLeaseOptions = {}) {
+  constructor(
+    private readonly store: () => SharedStore,
+    options: QueueLeaseOptions = {},
+  ) {
     this.ownerId = options.ownerId ?? randomUUID();
-    this.clock = options.clock ?? systemClock;
     this.heartbeatMs = options.heartbeatMs ?? LEASE_HEARTBEAT_MS;
     this.staleMs = options.staleMs ?? LEASE_STALE_MS;
-    this.shared = new SharedState(context, LEASE_STATE_KEY);
-    this.subscription = this.shared.onDidChangeElsewhere(() => void this.check());
-  }
-
-  /** Fires when another window saved the lease (took it, renewed it or gave it back). */
-  get onDidChangeElsewhere(): vscode.Event<unknown> {
-    return this.shared.onDidChangeElsewhere;
   }
 
   get isHeld(): boolean {
     return this.held;
   }
 
-  /** The lease as stored (undefined when none or unreadable). */
+  /** The lease as stored (undefined when none). */
   current(): LeaseRecord | undefined {
-    const raw = this.shared.load();
-    return isRecord(raw) && typeof raw.owner === 'string' && isFiniteNumber(raw.heartbeatAt) ? { owner: raw.owner, heartbeatAt: raw.heartbeatAt } : undefined;
+    return this.store().readLease();
   }
 
-  /** Whether another window holds a lease that is still fresh. */
+  /** Whether another window holds a lease that has not expired. */
   heldElsewhere(): boolean {
     const lease = this.current();
-    return lease !== undefined && lease.owner !== this.ownerId && !this.isStale(lease);
+    return lease !== undefined && lease.holder !== this.ownerId && lease.expiresAt > this.store().leaseClock.now();
   }
 
   /**
-   * Takes the lease when it is free, stale or ours (or always, with `force`: the user asked this
-   * window to work). While wanted and not held, it keeps checking whether the holder went away.
+   * Takes the lease when it is free, expired, its holder is gone, or ours (or always, with `force`:
+   * the user asked this window to work). While wanted and not held, it keeps checking.
    */
   async acquire(force = false): Promise<boolean> {
     this.wanted = true;
-    const lease = this.current();
-    if (force || !lease || lease.owner === this.ownerId || this.isStale(lease)) {
-      await this.write();
-      this.setHeld(true);
-    } else {
-      this.setHeld(false);
-    }
+    const result = await this.store().acquireLease({ holder: this.ownerId, ttlMs: this.staleMs, force });
+    this.setHeld(result.held);
     this.arm();
     return this.held;
   }
 
-  /** Gives the lease up (the queue is empty): other windows need not wait for it to go stale. */
+  /** Gives the lease up (the queue is empty): other windows need not wait for it to expire. */
   async release(): Promise<void> {
     this.wanted = false;
     this.disarm();
-    if (this.current()?.owner === this.ownerId) {
-      await this.shared.save(undefined);
-    }
+    await this.store().releaseLease(this.ownerId);
     this.setHeld(false);
   }
 
-  /** One heartbeat: renews the lease if held, notices a takeover, or takes a stale one over when wanted. */
+  /** One heartbeat: renews the lease if held, notices a takeover, or takes a free one over when wanted. */
   async check(): Promise<void> {
-    const lease = this.current();
     if (this.held) {
-      if (lease && lease.owner !== this.ownerId) {
-        this.setHeld(false); // another window took over
-      } else {
-        await this.write();
-      }
-    } else if (this.wanted && (!lease || this.isStale(lease))) {
-      await this.write();
-      this.setHeld(true);
+      this.setHeld(await this.store().renewLease(this.ownerId, this.staleMs));
+    } else if (this.wanted) {
+      this.setHeld((await this.store().acquireLease({ holder: this.ownerId, ttlMs: this.staleMs })).held);
     }
     this.arm();
-  }
-
-  private isStale(lease: LeaseRecord): boolean {
-    return this.clock.now() - lease.heartbeatAt > this.staleMs;
-  }
-
-  private async write(): Promise<void> {
-    await this.shared.save({ owner: this.ownerId, heartbeatAt: this.clock.now() } satisfies LeaseRecord);
   }
 
   private setHeld(held: boolean): void {
@@ -129,10 +93,9 @@ export class QueueLease implements vscode.Disposable {
     }
   }
 
-  /** One interval while the lease is held (heartbeat) or wanted (watch for a stale holder). */
   private arm(): void {
     if ((this.held || this.wanted) && !this.timer) {
-      this.timer = setInterval(() => void this.check(), this.heartbeatMs);
+      this.timer = setInterval(() => void this.check().catch(() => undefined), this.heartbeatMs);
     } else if (!this.held && !this.wanted) {
       this.disarm();
     }
@@ -147,11 +110,9 @@ export class QueueLease implements vscode.Disposable {
 
   dispose(): void {
     this.disarm();
-    if (this.held && this.current()?.owner === this.ownerId) {
-      void this.shared.save(undefined);
+    if (this.held) {
+      void this.store().releaseLease(this.ownerId).catch(() => undefined);
     }
-    this.subscription.dispose();
-    this.shared.dispose();
     this.changed.dispose();
   }
 }

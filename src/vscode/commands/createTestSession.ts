@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isOpenableVerificationUrl } from '../../core/verificationUrl';
 import { MAX_VENDOR_DATA_LENGTH } from '../../core/veriffClient';
 import { describeFailure, guard, showFailure } from '../failures';
 import type { Services } from '../services';
@@ -60,10 +61,14 @@ export async function createTestSession(services: Services, args?: CreateTestSes
     services.log.info(`Created session ${created.id} on "${integration.name}" (signature: ${outcome.signature})`);
     const open = vscode.l10n.t('Open Verification Page');
     const copy = vscode.l10n.t('Copy URL');
+    const openable = isOpenableVerificationUrl(created.url);
+    if (!openable) {
+      services.log.warn(`Created session ${created.id}: its verification URL is not https (or loopback http), so it is not offered to open`);
+    }
     void services.ui
-      .showInformationMessage(vscode.l10n.t('Test session created and tracked: {0}', created.id), open, copy)
+      .showInformationMessage(vscode.l10n.t('Test session created and tracked: {0}', created.id), ...(openable ? [open, copy] : [copy]))
       .then(async (choice) => {
-        if (choice === open) {
+        if (choice === open && openable) {
           await vscode.env.openExternal(vscode.Uri.parse(created.url));
         } else if (choice === copy) {
           await vscode.env.clipboard.writeText(created.url);
