@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { BUDGET_STATE_KEY, QUEUE_STATE_KEY } from '../../src/vscode/budget/budgetService';
 import { LEASE_STATE_KEY } from '../../src/vscode/budget/queueLease';
 import type { ShowBudgetResult } from '../../src/vscode/commands/showBudget';
 import type { DeleteSummary } from '../../src/vscode/commands/deleteSession';
 import type { TidyUpSummary } from '../../src/vscode/commands/tidyUp';
+import { SharedStore } from '../../src/core/store/sharedStore';
 import { apiKeyFingerprint } from '../../src/vscode/credentials';
 import type { ScriptedUserInput } from '../support/scriptedUserInput';
 import { withUser } from './helpers';
@@ -145,7 +147,8 @@ describe('delete budget: status bar, gate and shared state', () => {
     // signalled a save of something else (its sessions): no budget signal comes.
     await h.s.context.globalState.update(BUDGET_STATE_KEY, { version: 1, integrations: {} });
     assert.equal(storedSpends(), 0);
-    await h.s.context.secrets.store('veriff.signal.sessions', `window-2-${Date.now()}`);
+    const otherWindow = new SharedStore(h.s.context.globalStorageUri.fsPath);
+    await otherWindow.updateSessions([{ kind: 'remove', at: Date.now(), integrationId: 'other-window', ids: [randomUUID()] }]);
     await eventually(() => storedSpends() === 1, 'our spend saved again');
     assert.equal(statusText(h), '$(trash) 4/5 · 9/10', 'nothing else changed');
   });
