@@ -22,6 +22,7 @@ export function openSharedStore(folder: vscode.Uri, log: VeriffLog, ui: Pick<Use
     log.warn(`Global storage is not a local folder (${folder.toString()}); the shared store uses ${folder.fsPath}`);
   }
   const told = new Set<string>();
+  log.info(`Shared state (tracked sessions, delete budget, queue) in ${folder.fsPath}`);
   return new SharedStore(folder.fsPath, {
     clock,
     onRecovered: (r) => {

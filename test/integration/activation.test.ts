@@ -9,6 +9,20 @@ describe('activation in a real VS Code', () => {
     assert.equal(typeof vscode.commands.executeCommand, 'function');
   });
 
+  it('activates by itself after start-up, with the view closed and no command run (onStartupFinished)', async function () {
+    this.timeout(30000);
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, 'extension is loaded');
+    assert.deepEqual(ext.packageJSON.extensionKind, ['workspace'], 'runs where the workspace is (remote side in remote development)');
+    assert.ok(ext.packageJSON.activationEvents.includes('onStartupFinished'));
+    // The test workspace holds no tracking file, so only onStartupFinished can have activated it.
+    const deadline = Date.now() + 20000;
+    while (!ext.isActive && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(ext.isActive, true, 'active without anyone asking');
+  });
+
   it('activates through its contributed view/commands and registers every contributed command', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, 'extension is loaded');

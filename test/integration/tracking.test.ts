@@ -252,6 +252,20 @@ describe('tracking sessions from every source', function () {
     fs.rmSync(file);
   });
 
+  it('watches the tracking files the veriff.trackingFile setting names', async () => {
+    const config = vscode.workspace.getConfiguration('veriff');
+    const a = randomUUID();
+    await config.update('trackingFile', 'reports/**/*.sessions.log', vscode.ConfigurationTarget.Workspace);
+    try {
+      writeWorkspaceFile('reports/nightly/run.sessions.log', `${a}\n`);
+      await until('the session in the configured file', () => session(a));
+      assert.equal(session(a)?.source, 'trackingFile');
+    } finally {
+      await config.update('trackingFile', undefined, vscode.ConfigurationTarget.Workspace);
+      fs.rmSync(path.join(WORKSPACE, 'reports', 'nightly'), { recursive: true, force: true });
+    }
+  });
+
   it('imports a 10,000-line tracking file', async function () {
     this.timeout(60000);
     const ids = Array.from({ length: 10000 }, () => randomUUID());

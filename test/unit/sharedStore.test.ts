@@ -226,6 +226,18 @@ describe('shared store', function () {
       assert.equal(store.readSessions().tombstones().length, 0, 'the tombstone went with the new add');
     });
 
+    it('writes synchronously at shutdown, and refuses while this process is itself writing the file', async () => {
+      const store = open();
+      const [a, b] = [randomUUID(), randomUUID()];
+      const doc = store.updateSessionsSync([{ kind: 'add', at: clock.now(), integrationId: INT, items: [a], options: { source: 'typed' } }]);
+      assert.ok(doc?.store.has(INT, a));
+      assert.ok(open().readSessions().store.has(INT, a), 'on disk at once');
+      const busy = store.updateSessions([{ kind: 'add', at: clock.now(), integrationId: INT, items: [b], options: { source: 'typed' } }]);
+      assert.equal(store.updateSessionsSync([]), undefined, 'no deadlock on its own lock');
+      await busy;
+      assert.ok(store.readSessions().store.has(INT, b));
+    });
+
     it('lets tombstones expire after their time', async () => {
       const store = open();
       const a = randomUUID();

@@ -58,7 +58,7 @@ describe('shared store under 3 processes at once (stress)', function () {
           }
         }
       }
-    }, 10);
+    }, 25);
     const started = Date.now();
     let reports: StressReport[];
     try {

@@ -1,4 +1,4 @@
-import * as lockfile from 'proper-lockfile';
+import type * as ProperLockfile from 'proper-lockfile';
 
 /**
  * The cross-process lock of one store file: proper-lockfile's `<file>.lock` directory (mkdir is
@@ -27,6 +27,17 @@ export class LockTimeoutError extends Error {
   }
 }
 
+let loaded: typeof ProperLockfile | undefined;
+
+/**
+ * proper-lockfile and its dependencies (graceful-fs, signal-exit) take tens of milliseconds to
+ * initialise: loaded on the first write, not on the activation path (reads take no lock).
+ */
+function lockfile(): typeof ProperLockfile {
+  loaded ??= require('proper-lockfile') as typeof ProperLockfile;
+  return loaded;
+}
+
 /** In-process queue per file, so that one process's writers wait their turn instead of polling the lock. */
 const queues = new Map<string, Promise<void>>();
 
@@ -34,7 +45,7 @@ function staleOf(options: LockOptions): number {
   return Math.max(options.staleMs ?? DEFAULT_STALE_MS, MIN_STALE_MS);
 }
 
-function lockOptions(options: LockOptions): lockfile.LockOptions {
+function lockOptions(options: LockOptions): ProperLockfile.LockOptions {
   return {
     stale: staleOf(options),
     realpath: false,
@@ -90,7 +101,7 @@ export function withLockSync<R>(target: string, work: () => R, options: LockOpti
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (let attempt = 0; ; attempt++) {
     try {
-      lockfile.lockSync(target, lockOptions(options));
+      lockfile().lockSync(target, lockOptions(options));
       break;
     } catch (err) {
       if (!isLocked(err)) {
@@ -114,7 +125,7 @@ async function acquire(target: string, options: LockOptions): Promise<void> {
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {
-      await lockfile.lock(target, lockOptions(options));
+      await lockfile().lock(target, lockOptions(options));
       return;
     } catch (err) {
       if (!isLocked(err)) {
@@ -136,7 +147,7 @@ function backoff(attempt: number): number {
 
 function release(target: string): void {
   try {
-    lockfile.unlockSync(target, { realpath: false });
+    lockfile().unlockSync(target, { realpath: false });
   } catch {
     // Already taken over as stale (ENOTACQUIRED) or removed: nothing of ours is left to release.
   }

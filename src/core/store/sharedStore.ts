@@ -17,6 +17,14 @@
  * `onRecovered` is told. Windows learn of each other's writes through `onDidChange` (fs.watch on
  * the folder plus a poll), which also reports this store's own writes (origin 'self').
  *
+ * Open one per extension host: `new SharedStore(globalStorageUri.fsPath, { clock, onRecovered, onWarning }).watch()`
+ * (src/vscode/sharedStorage.ts does, and SessionRepository exposes it as `sessions.shared`).
+ *
+ *   onDidChange(listener)          → { kind: 'sessions'|'budget'|'queue'|'lease', file, budgetKey?, origin: 'self'|'elsewhere' }
+ *                                    'elsewhere' within ~50 ms of another process's write (fs.watch), at worst one poll (1 s)
+ *   readSessions() / updateSessions(ops) / updateSessionsSync(ops) / mergeSessionsCopy(json)
+ *                                    sessions as operations (SessionOp); JournaledSessionStore makes them
+ *
  * API for the budget and the queue (all async: they wait for the lock; none throws for a busy
  * lock before `lock.timeoutMs`, default staleMs + 5 s, so a crashed writer's lock is taken over):
  *
