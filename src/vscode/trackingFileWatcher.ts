@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseTrackingFileLines, type TrackingEntry } from '../core/idExtraction';
+import { describeTrackingProblem, parseTrackingFileLines, type TrackingEntry } from '../core/idExtraction';
 import type { SessionSeed } from '../core/sessions';
 import type { Integration } from './credentials';
 import type { Services } from './services';
@@ -202,11 +202,8 @@ export class TrackingFileWatcher implements vscode.Disposable {
     // parseTrackingFileLines counts bytes of the decoded text; invalid UTF-8 decodes to U+FFFD
     // (3 bytes), so then the offset comes from the raw bytes (the position after the last line break).
     const consumed = text.includes('\uFFFD') ? (parsed.partialLine === undefined ? chunk.length : chunk.lastIndexOf(0x0a) + 1) : parsed.consumedBytes;
-    for (const p of parsed.malformed) {
-      this.services.log.warn(`Tracking file ${where}:${p.line}: line ignored, ${p.reason}: ${p.text}`);
-    }
-    for (const p of parsed.warnings) {
-      this.services.log.warn(`Tracking file ${where}:${p.line}: ${p.reason}: ${p.text}`);
+    for (const p of [...parsed.malformed, ...parsed.warnings]) {
+      this.services.log.warn(`Tracking file ${where}: ${describeTrackingProblem(p)}`);
     }
 
     if (parsed.entries.length > 0) {
