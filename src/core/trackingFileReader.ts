@@ -1,21 +1,39 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { parseTrackingFileLines, type TrackingEntry, type TrackingLineProblem } from './idExtraction';
 
-/** What the reader needs of a file: its size (and identity, where known) and a byte range. */
+/** What the reader knows of a file: its size and, where the file system tells, its identity. */
+export interface TrackingFileStat {
+  size: number;
+  /** Inode number (as text: it may not fit a double). */
+  ino?: string;
+  /** Creation time; 0 or absent where the file system does not keep it. */
+  birthtimeMs?: number;
+}
+
+/** What the reader needs of a file: its stat and a byte range. */
 export interface TrackingFileSource {
   /** Undefined when the file is gone. */
-  stat(): Promise<{ size: number } | undefined>;
+  stat(): Promise<TrackingFileStat | undefined>;
   read(start: number, end: number): Promise<Uint8Array>;
 }
 
-/** Where a tracking file was read up to, remembered across reloads (workspace state). */
+/**
+ * Where a tracking file was read up to, and which file that was, remembered across reloads
+ * (workspace state): the file is the same one when its inode and birth time (where known) and the
+ * hash of its first complete line are unchanged. Never the content itself.
+ */
 export interface ReadPosition {
   /** Bytes consumed (always at a line start). */
   offset: number;
   /** Number of the line at `offset`, 1-based. */
   line: number;
-  /** Hex of the file's first bytes (up to HEAD_BYTES) when it was last read. */
-  head: string;
+  ino?: string;
+  birthtimeMs?: number;
+  /** sha256 (hex, shortened) of the first complete line; absent while there is none. */
+  firstLine?: string;
+  /** Earlier versions: hex of the file's first 64 bytes. Read once, replaced on the next save. */
+  head?: string;
 }
 
 export interface TrackingFileRead {
@@ -33,14 +51,45 @@ export interface TrackingFileRead {
   partialLine: boolean;
 }
 
-/** Bytes of the file's start remembered to notice that it was replaced by a new file. */
-const HEAD_BYTES = 64;
-const START: ReadPosition = { offset: 0, line: 1, head: '' };
+/** The first line is hashed up to this many bytes (a longer one by its beginning). */
+const FIRST_LINE_MAX_BYTES = 64 * 1024;
+/** Earlier versions kept this many bytes of the file's start. */
+const LEGACY_HEAD_BYTES = 64;
+const START: ReadPosition = { offset: 0, line: 1 };
+
+/**
+ * Whether the file at `stored` is still the file read before, and so the read resumes there, or
+ * why it is read from the start: it shrank, it is another file (inode or birth time changed:
+ * replaced by a rename), or it was rewritten in place (its first complete line changed, which a
+ * test suite starting over does even when every line shares a long prefix).
+ */
+export function resumeOrRestart(stored: ReadPosition, current: TrackingFileStat & { firstLine?: string; legacyHead?: string }): string | undefined {
+  if (stored.offset === 0) {
+    return undefined;
+  }
+  if (current.size < stored.offset) {
+    return `shrank (${current.size} < ${stored.offset} bytes)`;
+  }
+  if (stored.ino !== undefined && current.ino !== undefined && stored.ino !== current.ino) {
+    return 'was replaced by another file (new inode)';
+  }
+  if (stored.birthtimeMs && current.birthtimeMs && stored.birthtimeMs !== current.birthtimeMs) {
+    return 'was replaced by another file (new creation time)';
+  }
+  if (stored.firstLine !== undefined) {
+    return stored.firstLine === current.firstLine ? undefined : 'was rewritten (its first line changed)';
+  }
+  if (stored.head !== undefined && current.legacyHead !== undefined && !current.legacyHead.startsWith(stored.head)) {
+    return 'was replaced (its first bytes changed)';
+  }
+  return undefined;
+}
 
 /**
  * Reads what was appended to a tracking file since `stored` (a position from an earlier read, or
- * anything else for a file not read before): only complete lines, from the start again when the
- * file shrank or was replaced. Undefined when the file is gone or nothing new is there.
+ * anything else for a file not read before): only complete lines, and from the start again when
+ * `resumeOrRestart` says the file is not the one read before. Undefined when the file is gone or
+ * nothing new is there.
  */
 export async function readTrackingFile(source: TrackingFileSource, stored: unknown): Promise<TrackingFileRead | undefined> {
   const stat = await source.stat();
@@ -48,15 +97,15 @@ export async function readTrackingFile(source: TrackingFileSource, stored: unkno
     return undefined;
   }
   let position: ReadPosition = isPosition(stored) ? stored : START;
+  let firstLine: string | undefined;
   let restarted: string | undefined;
   if (position.offset > 0) {
-    const head = hex(await source.read(0, Math.min(HEAD_BYTES, stat.size)));
-    if (stat.size < position.offset) {
-      restarted = `shrank (${stat.size} < ${position.offset} bytes)`;
+    firstLine = firstLineHash(await source.read(0, Math.min(FIRST_LINE_MAX_BYTES, stat.size)), stat.size);
+    const legacyHead = position.firstLine === undefined && position.head !== undefined ? hex(await source.read(0, Math.min(LEGACY_HEAD_BYTES, stat.size))) : undefined;
+    restarted = resumeOrRestart(position, { ...stat, firstLine, ...(legacyHead !== undefined ? { legacyHead } : {}) });
+    if (restarted !== undefined) {
       position = START;
-    } else if (!head.startsWith(position.head)) {
-      restarted = 'was replaced';
-      position = START;
+      firstLine = undefined;
     }
   }
   if (stat.size === position.offset) {
@@ -69,14 +118,39 @@ export async function readTrackingFile(source: TrackingFileSource, stored: unkno
   // (3 bytes), so then the offset comes from the raw bytes (the position after the last line break).
   const consumed = text.includes('\uFFFD') ? (parsed.partialLine === undefined ? chunk.length : chunk.lastIndexOf(0x0a) + 1) : parsed.consumedBytes;
   const offset = position.offset + consumed;
+  if (position.offset === 0) {
+    firstLine = firstLineHash(chunk.subarray(0, Math.min(FIRST_LINE_MAX_BYTES, chunk.length)), chunk.length);
+  }
+  const next: ReadPosition = { offset, line: parsed.nextLine };
+  if (stat.ino !== undefined) next.ino = stat.ino;
+  if (stat.birthtimeMs) next.birthtimeMs = stat.birthtimeMs;
+  if (firstLine !== undefined) next.firstLine = firstLine;
   return {
     entries: parsed.entries,
     problems: [...parsed.malformed, ...parsed.warnings],
-    position: { offset, line: parsed.nextLine, head: hex(await source.read(0, Math.min(HEAD_BYTES, offset))) },
+    position: next,
     consumed,
     ...(restarted !== undefined ? { restarted } : {}),
     partialLine: parsed.partialLine !== undefined,
   };
+}
+
+/**
+ * Hash of the first complete line in `start` (the file's first bytes, of a file of `size` bytes);
+ * a first line longer than FIRST_LINE_MAX_BYTES is hashed by its beginning. Undefined while the
+ * first line is unfinished.
+ */
+export function firstLineHash(start: Uint8Array, size: number): string | undefined {
+  const newline = start.indexOf(0x0a);
+  let line: Uint8Array;
+  if (newline >= 0) {
+    line = start.subarray(0, newline);
+  } else if (size > FIRST_LINE_MAX_BYTES && start.length >= FIRST_LINE_MAX_BYTES) {
+    line = start.subarray(0, FIRST_LINE_MAX_BYTES);
+  } else {
+    return undefined;
+  }
+  return createHash('sha256').update(line).digest('hex').slice(0, 32);
 }
 
 /** A file on disk. */
@@ -84,7 +158,8 @@ export function nodeFileSource(path: string): TrackingFileSource {
   return {
     async stat() {
       try {
-        return await fs.stat(path);
+        const s = await fs.stat(path, { bigint: true });
+        return { size: Number(s.size), ino: s.ino.toString(), birthtimeMs: Number(s.birthtimeMs) };
       } catch {
         return undefined;
       }
@@ -107,7 +182,18 @@ export function nodeFileSource(path: string): TrackingFileSource {
 
 function isPosition(value: unknown): value is ReadPosition {
   const p = value as ReadPosition | undefined;
-  return !!p && Number.isInteger(p.offset) && p.offset >= 0 && Number.isInteger(p.line) && p.line >= 1 && typeof p.head === 'string';
+  return (
+    !!p &&
+    typeof p === 'object' &&
+    Number.isSafeInteger(p.offset) &&
+    p.offset >= 0 &&
+    Number.isSafeInteger(p.line) &&
+    p.line >= 1 &&
+    (p.ino === undefined || typeof p.ino === 'string') &&
+    (p.birthtimeMs === undefined || typeof p.birthtimeMs === 'number') &&
+    (p.firstLine === undefined || typeof p.firstLine === 'string') &&
+    (p.head === undefined || typeof p.head === 'string')
+  );
 }
 
 function hex(bytes: Uint8Array): string {
