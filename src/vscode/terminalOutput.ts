@@ -26,14 +26,15 @@ export interface ExecutionEnd extends ExecutionStart {
 const READ_SETTLE_MS = 3000;
 
 interface Capture {
+  terminal: vscode.Terminal;
   tail: OutputTail;
   done: Promise<void>;
 }
 
 /**
- * Keeps the output of the last finished command per terminal, read through VS Code's shell
- * integration (`execution.read()`) from the moment each command starts. Listening starts at
- * activation: output of commands that started earlier cannot be read.
+ * Keeps the output of the last finished command per terminal (its last 1 MiB: see OutputTail),
+ * read through VS Code's shell integration (`execution.read()`) from the moment each command
+ * starts. Listening starts at activation: output of commands that started earlier cannot be read.
  */
 export class TerminalOutputRecorder implements vscode.Disposable {
   private readonly running = new Map<ExecutionStart['execution'], Capture>();
@@ -54,13 +55,19 @@ export class TerminalOutputRecorder implements vscode.Disposable {
     this.subscriptions.push(
       vscode.window.onDidCloseTerminal((t) => {
         this.finished.delete(t);
+        // An execution whose end never came (the terminal was killed) is dropped with its terminal.
+        for (const [execution, capture] of this.running) {
+          if (capture.terminal === t) {
+            this.running.delete(execution);
+          }
+        }
       }),
     );
   }
 
   /** Starts reading an execution's output; called when it starts. */
   handleStart(e: ExecutionStart): void {
-    const capture: Capture = { tail: new OutputTail(), done: Promise.resolve() };
+    const capture: Capture = { terminal: e.terminal, tail: new OutputTail(), done: Promise.resolve() };
     capture.done = (async () => {
       try {
         for await (const data of e.execution.read()) {
