@@ -15,13 +15,16 @@ interface FileState {
   again: boolean;
 }
 
-const RESCAN_INTERVAL_MS = 15_000;
+/** How often the known tracking files are stat'ed, in case a file-system event was missed. */
+const POLL_INTERVAL_MS = 5_000;
 
 /**
  * Watches the tracking file(s) (`veriff.trackingFile`, default any `.veriff-sessions.jsonl` in the
  * workspace) that test suites append one line per created session to, and tracks what is appended:
- * only the bytes after the last read, remembered per file across reloads. Never runs in an
- * untrusted workspace. Imports are automatic, so they are logged, not announced with a popup.
+ * only the bytes after the last read, remembered per file across reloads. The workspace is searched
+ * for them only when watching (re)starts; then file-system events and a periodic stat of the files
+ * known so far (one `stat` each, no search) notice changes. Never runs in an untrusted workspace.
+ * Imports are automatic, so they are logged, not announced with a popup.
  */
 export class TrackingFileWatcher implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
@@ -32,7 +35,10 @@ export class TrackingFileWatcher implements vscode.Disposable {
   private started = false;
   private disposed = false;
   private scan: Promise<void> = Promise.resolve();
-  private rescanTimer: ReturnType<typeof setInterval> | undefined;
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private polling = false;
+  /** Tracking files found or reported by events since the last (re)start, with their last stat (size and mtime). */
+  private readonly known = new Map<string, { uri: vscode.Uri; stat?: string }>();
   private patterns: vscode.RelativePattern[] = [];
 
   constructor(private readonly services: Services) {}
@@ -64,6 +70,9 @@ export class TrackingFileWatcher implements vscode.Disposable {
   /** Reads what was appended to a tracking file since the last read. Serialised per file. */
   readAppended(uri: vscode.Uri): Promise<void> {
     const key = uri.toString();
+    if (!this.known.has(key)) {
+      this.known.set(key, { uri });
+    }
     let state = this.files.get(key);
     if (!state) {
       state = { again: false };
@@ -117,13 +126,40 @@ export class TrackingFileWatcher implements vscode.Disposable {
     }
     this.started = true;
     this.patterns = patterns;
+    this.known.clear();
     this.scan = this.findAndRead();
-    if (!this.rescanTimer) {
-      // File events can be missed (e.g. a file written into a folder created the same moment), so
-      // a slow rescan catches up; a file that did not grow costs one stat.
-      this.rescanTimer = setInterval(() => {
-        this.scan = this.scan.then(() => this.findAndRead());
-      }, RESCAN_INTERVAL_MS);
+    if (!this.pollTimer) {
+      // File events can be missed (a busy watcher, a network drive): a stat of each known file
+      // catches up. Never a workspace search: that costs as much as the workspace is large.
+      this.pollTimer = setInterval(() => void this.pollKnown(), POLL_INTERVAL_MS);
+    }
+  }
+
+  /** Reads the known files whose size or modification time changed since the last poll. */
+  private async pollKnown(): Promise<void> {
+    if (this.polling || this.disposed) {
+      return;
+    }
+    this.polling = true;
+    try {
+      for (const entry of [...this.known.values()]) {
+        let stat: vscode.FileStat;
+        try {
+          stat = await vscode.workspace.fs.stat(entry.uri);
+        } catch {
+          continue; // gone: its delete event forgets it
+        }
+        const seen = `${stat.size}:${stat.mtime}`;
+        // The first poll of a file reads it once more (cheap when nothing was appended): a change
+        // between its first read and this stat would otherwise wait for the next one.
+        const changed = entry.stat !== seen;
+        entry.stat = seen;
+        if (changed) {
+          await this.readAppended(entry.uri);
+        }
+      }
+    } finally {
+      this.polling = false;
     }
   }
 
@@ -148,6 +184,7 @@ export class TrackingFileWatcher implements vscode.Disposable {
   }
 
   private async forget(uri: vscode.Uri): Promise<void> {
+    this.known.delete(uri.toString());
     const offsets = this.offsets();
     if (offsets[uri.toString()]) {
       delete offsets[uri.toString()];
@@ -247,7 +284,7 @@ export class TrackingFileWatcher implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    clearInterval(this.rescanTimer);
+    clearInterval(this.pollTimer);
     for (const d of [...this.watchers, ...this.subscriptions]) {
       d.dispose();
     }
