@@ -102,11 +102,19 @@ export interface TrackingEntry {
   vendorData?: string;
 }
 
+/**
+ * A line (or a field of it) that was ignored. It never holds the line's content: a tracking-file
+ * pattern may match a file of another kind (a `.env` file), whose lines hold passwords.
+ */
 export interface TrackingLineProblem {
   line: number;
   reason: string;
-  /** The line as written, shortened to 200 characters. */
-  text: string;
+}
+
+/** `line 3 ignored (not valid JSON)`, or for a field `line 3: "label" ignored (not a string)`. */
+export function describeTrackingProblem(problem: TrackingLineProblem): string {
+  const field = /^("[^"]*") ignored: (.*)$/.exec(problem.reason);
+  return field ? `line ${problem.line}: ${field[1]} ignored (${field[2]})` : `line ${problem.line} ignored (${problem.reason})`;
 }
 
 export interface TrackingParseResult {
@@ -132,8 +140,6 @@ export interface TrackingParseOptions {
    */
   final?: boolean;
 }
-
-const MAX_QUOTED_LINE = 200;
 
 /**
  * Parses the tracking file (`.veriff-sessions.jsonl`) from `text`, whose first line is line
@@ -182,33 +188,33 @@ function parseLine(raw: string, line: number, result: TrackingParseResult): void
   const first = trimmed.charCodeAt(0);
   // '{', '[' or '"': JSON; anything else is a bare id.
   if (first !== 0x7b && first !== 0x5b && first !== 0x22) {
-    addBareId(trimmed, trimmed, line, result);
+    addBareId(trimmed, line, result);
     return;
   }
   let value: unknown;
   try {
     value = JSON.parse(trimmed);
   } catch {
-    problem(result.malformed, line, 'not valid JSON', trimmed);
+    problem(result.malformed, line, 'not valid JSON');
     return;
   }
   if (typeof value === 'string') {
-    addBareId(value, trimmed, line, result);
+    addBareId(value, line, result);
     return;
   }
   if (!isRecord(value)) {
-    problem(result.malformed, line, 'not a JSON object', trimmed);
+    problem(result.malformed, line, 'not a JSON object');
     return;
   }
   const record = value;
   const rawId = record.id ?? nestedVerificationId(record);
   if (rawId === undefined) {
-    problem(result.malformed, line, 'no "id" field', trimmed);
+    problem(result.malformed, line, 'no "id" field');
     return;
   }
   const id = typeof rawId === 'string' ? normaliseSessionId(rawId) : undefined;
   if (!id) {
-    problem(result.malformed, line, '"id" is not a UUID', trimmed);
+    problem(result.malformed, line, '"id" is not a UUID');
     return;
   }
   const entry: TrackingEntry = { id, line };
@@ -227,13 +233,13 @@ function parseLine(raw: string, line: number, result: TrackingParseResult): void
   result.entries.push(entry);
 }
 
-/** A line that is just an id (bare, or a JSON string); `shown` is the line as written. */
-function addBareId(raw: string, shown: string, line: number, result: TrackingParseResult): void {
+/** A line that is just an id (bare, or a JSON string). */
+function addBareId(raw: string, line: number, result: TrackingParseResult): void {
   const id = normaliseSessionId(raw);
   if (id) {
     result.entries.push({ id, line });
   } else {
-    problem(result.malformed, line, 'not a session id (expected a UUID or a JSON object with "id")', shown);
+    problem(result.malformed, line, 'not a session id (expected a UUID or a JSON object with "id")');
   }
 }
 
@@ -266,11 +272,10 @@ function textField(
   if (allowNumber && typeof value === 'number' && Number.isFinite(value)) {
     return String(value);
   }
-  problem(result.warnings, line, `"${key}" ignored: not a string`, JSON.stringify(value) ?? String(value));
+  problem(result.warnings, line, `"${key}" ignored: not a string`);
   return undefined;
 }
 
-function problem(list: TrackingLineProblem[], line: number, reason: string, text: string): void {
-  const shown = text.length > MAX_QUOTED_LINE ? `${text.slice(0, MAX_QUOTED_LINE)}…` : text;
-  list.push({ line, reason, text: shown });
+function problem(list: TrackingLineProblem[], line: number, reason: string): void {
+  list.push({ line, reason });
 }

@@ -29,3 +29,49 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined |
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * A name whose value is secret: `VERIFF_SHARED_SECRET`, `API_KEY`, `--api-key`, `GITHUB_TOKEN`,
+ * `--password`, `MYSQL_PWD`, `X_HMAC_SIGNATURE`…
+ */
+const SECRET_NAME = String.raw`[A-Za-z0-9_-]*(?:key|secret|token|password|passwd|pwd|passphrase|credentials?|signature)[A-Za-z0-9_-]*`;
+/** A shell word: quoted, or up to the next space or quote. */
+const VALUE = String.raw`(?:"[^"]*"|'[^']*'|[^\s"']+)`;
+/** Where a shell word starts. */
+const START = String.raw`(^|[\s;&|(])`;
+
+type Replacement = string | ((match: string, ...groups: string[]) => string);
+
+const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, Replacement]> = [
+  // scheme://user:password@host (or a token as the user): the whole user info goes.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi, '$1***@'],
+  // Authorization: Bearer x, X-AUTH-CLIENT: key, X-Api-Key: k, Cookie: … (the scheme word stays).
+  [
+    /\b((?:proxy-)?authorization|cookie|x-[a-z0-9-]*(?:auth|key|token|secret|signature|password)[a-z0-9-]*)(\s*:\s*)(?:(bearer|basic|digest|token|negotiate)\s+)?[^\s"',;]+/gi,
+    (_all, name: string, colon: string, scheme: string | undefined) => `${name}${colon}${scheme ? `${scheme} ` : ''}***`,
+  ],
+  // A bare "Bearer <token>" / "Basic <base64>": a token has a digit or punctuation, a word does not.
+  [/\b(Bearer|Basic)\s+(?=[A-Za-z]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{6,}/g, '$1 ***'],
+  // NAME=value (environment assignment, --flag=value) and --flag value for secret-looking names.
+  [new RegExp(String.raw`${START}(${SECRET_NAME}=|--?${SECRET_NAME}\s+(?!-))${VALUE}`, 'gi'), '$1$2***'],
+  // curl/wget -u user:password, --user user:password, -uuser:password.
+  [new RegExp(String.raw`${START}(-u\s*|--user[=\s]\s*)(?:"[^"]*:[^"]*"|'[^']*:[^']*'|[^\s"':]+:[^\s"']*)`, 'g'), '$1$2***'],
+  // mysql -pPASSWORD (attached; `-p` alone prompts). Short clusters (-pv, -plah) and find's -print,
+  // -prune, -path, -perm and compiler flags are not passwords.
+  [new RegExp(String.raw`${START}-p(?!(?:rint\w*|rune|ath|erm|thread|edantic)(?![^\s"']))(?:"[^"]*"|'[^']*'|[^\s"']{4,})`, 'g'), '$1-p***'],
+];
+
+/**
+ * Replaces credentials written into a command line, a URL or a log line by `***`: URL user info,
+ * `Authorization`/`X-…-Key`-style header values, `Bearer`/`Basic` tokens, values of secret-looking
+ * assignments and flags (`*_KEY=`, `*_SECRET=`, `*_TOKEN=`, `*_PASSWORD=`, `--password x`),
+ * `-u user:password` and `-pPASSWORD`. For text that is quoted or stored; it knows no actual secret
+ * values (`redact` does that).
+ */
+export function redactCredentials(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of CREDENTIAL_PATTERNS) {
+    out = out.replace(pattern, replacement as string);
+  }
+  return out;
+}

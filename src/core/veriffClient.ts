@@ -259,6 +259,10 @@ export class VeriffClient {
     if (!id) {
       return Promise.resolve({ kind: 'invalidInput', message: 'The session id is not a UUID; nothing was sent.' });
     }
+    // A UUID-shaped key or secret taken for a session (tracked by an earlier version) must not travel in a URL.
+    if (id === this.apiKey.toLowerCase() || id === this.sharedSecret.trim().toLowerCase()) {
+      return Promise.resolve({ kind: 'invalidInput', message: "The session id is this integration's API key or shared secret, not a session; nothing was sent." });
+    }
     return then(id);
   }
 

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { KnownSecrets } from '../core/secretSeeds';
 
 export interface Integration {
   /** Stable random id; the secrets are stored under it. */
@@ -110,6 +111,24 @@ export class CredentialStore implements vscode.Disposable {
     }
     this.cache.set(integration.id, value);
     return value;
+  }
+
+  /**
+   * The API keys and shared secrets of every integration, read from SecretStorage (cached) and
+   * held in memory only: what must never be taken for a session id. An integration whose secrets
+   * cannot be read is left out.
+   */
+  async knownSecrets(): Promise<KnownSecrets> {
+    const apiKeys: string[] = [];
+    const sharedSecrets: string[] = [];
+    for (const integration of this.list()) {
+      const secrets = await this.getSecrets(integration).catch(() => undefined);
+      if (secrets) {
+        apiKeys.push(secrets.apiKey);
+        sharedSecrets.push(secrets.sharedSecret);
+      }
+    }
+    return { apiKeys, sharedSecrets };
   }
 
   /** Adds or updates an integration by name. Secrets are written first: a failure changes nothing. */

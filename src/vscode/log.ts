@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redact } from '../core/mask';
+import { redact, redactCredentials } from '../core/mask';
 
 /**
  * The "Veriff" log output channel. Every line passes through `redact` first, so a secret that
@@ -22,9 +22,12 @@ export class VeriffLog implements vscode.Disposable {
     }
   }
 
-  /** Registered secrets masked by core's `redact` (any case, longest first); any 64-hex run is a signature. */
+  /**
+   * Registered secrets masked by core's `redact` (any case, longest first), credentials written
+   * into quoted command lines or URLs by `redactCredentials`; any 64-hex run is a signature.
+   */
   private redact(text: string): string {
-    return redact(text, [...this.secrets]).replace(/\b[0-9a-f]{64}\b/gi, '<signature>');
+    return redactCredentials(redact(text, [...this.secrets])).replace(/\b[0-9a-f]{64}\b/gi, '<signature>');
   }
 
   private keep(level: string, line: string): string {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { OutputTail } from '../core/outputTail';
 
 /** The output of one finished shell-integration execution. */
 export interface FinishedCommand {
@@ -21,22 +22,19 @@ export interface ExecutionEnd extends ExecutionStart {
   readonly exitCode: number | undefined;
 }
 
-/** Characters kept per execution (the end is kept: a test run's summary comes last). */
-const MAX_OUTPUT_CHARS = 16 * 1024 * 1024;
 /** How long the end of an execution waits for its output stream to finish. */
 const READ_SETTLE_MS = 3000;
 
 interface Capture {
-  chunks: string[];
-  length: number;
-  truncated: boolean;
+  terminal: vscode.Terminal;
+  tail: OutputTail;
   done: Promise<void>;
 }
 
 /**
- * Keeps the output of the last finished command per terminal, read through VS Code's shell
- * integration (`execution.read()`) from the moment each command starts. Listening starts at
- * activation: output of commands that started earlier cannot be read.
+ * Keeps the output of the last finished command per terminal (its last 1 MiB: see OutputTail),
+ * read through VS Code's shell integration (`execution.read()`) from the moment each command
+ * starts. Listening starts at activation: output of commands that started earlier cannot be read.
  */
 export class TerminalOutputRecorder implements vscode.Disposable {
   private readonly running = new Map<ExecutionStart['execution'], Capture>();
@@ -57,22 +55,23 @@ export class TerminalOutputRecorder implements vscode.Disposable {
     this.subscriptions.push(
       vscode.window.onDidCloseTerminal((t) => {
         this.finished.delete(t);
+        // An execution whose end never came (the terminal was killed) is dropped with its terminal.
+        for (const [execution, capture] of this.running) {
+          if (capture.terminal === t) {
+            this.running.delete(execution);
+          }
+        }
       }),
     );
   }
 
   /** Starts reading an execution's output; called when it starts. */
   handleStart(e: ExecutionStart): void {
-    const capture: Capture = { chunks: [], length: 0, truncated: false, done: Promise.resolve() };
+    const capture: Capture = { terminal: e.terminal, tail: new OutputTail(), done: Promise.resolve() };
     capture.done = (async () => {
       try {
         for await (const data of e.execution.read()) {
-          capture.chunks.push(data);
-          capture.length += data.length;
-          while (capture.length > MAX_OUTPUT_CHARS && capture.chunks.length > 1) {
-            capture.length -= capture.chunks.shift()!.length;
-            capture.truncated = true;
-          }
+          capture.tail.push(data);
         }
       } catch (err) {
         this.onError(`Reading terminal output failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -99,10 +98,10 @@ export class TerminalOutputRecorder implements vscode.Disposable {
     const record: FinishedCommand = {
       terminal: e.terminal,
       commandLine: e.execution.commandLine?.value ?? '',
-      output: capture ? capture.chunks.join('') : '',
+      output: capture ? capture.tail.text() : '',
       exitCode: e.exitCode,
       captured: capture !== undefined,
-      truncated: capture?.truncated ?? false,
+      truncated: capture?.tail.truncated ?? false,
     };
     this.finished.set(e.terminal, record);
     this.latest = record;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { extractSessionIds, findIdsInText, parseTypedIds } from '../core/idExtraction';
-import { withoutApiKeys } from '../core/apiKeySeeds';
+import { redact } from '../core/mask';
+import { withoutSecrets } from '../core/secretSeeds';
 import type { AddResult, SessionSeed, SessionSource } from '../core/sessions';
 import type { Integration } from './credentials';
 import type { Services } from './services';
@@ -59,12 +60,17 @@ export async function trackIds(services: Services, input: TrackInput, opts: Trac
     invalid.push(...extracted.invalid);
   }
 
-  const { accepted, skippedKeys } = withoutApiKeys(seeds, await knownApiKeys(services, integration, secrets.apiKey));
+  const known = await services.credentials.knownSecrets();
+  const apiKeys = [secrets.apiKey, ...known.apiKeys];
+  const sharedSecrets = [secrets.sharedSecret, ...known.sharedSecrets];
+  const allSecrets = [...apiKeys, ...sharedSecrets];
+  const { accepted, skipped } = withoutSecrets(seeds, { apiKeys, sharedSecrets });
   const stored = services.sessions.store.add(integration.id, accepted, { source: opts.source, label: opts.label });
   const result: AddResult = {
     added: stored.added,
     alreadyTracked: stored.alreadyTracked,
-    invalid: [...invalid, ...stored.invalid, ...skippedKeys],
+    // An invalid token may hold a secret that is not a UUID (`SECRET=…` in a pasted list): masked.
+    invalid: [...invalid, ...stored.invalid].map((t) => redact(t, allSecrets)).concat(skipped),
   };
 
   const labels = [...new Set(result.added.map((id) => services.sessions.store.get(integration.id, id)?.label ?? ''))];
@@ -73,8 +79,8 @@ export async function trackIds(services: Services, input: TrackInput, opts: Trac
       `${result.added.length} new, ${result.alreadyTracked.length} already tracked, ${result.invalid.length} invalid` +
       (result.invalid.length > 0 ? ` (${result.invalid.map(shorten).join(', ')})` : ''),
   );
-  if (skippedKeys.length > 0) {
-    services.log.warn(`${skippedKeys.length} id(s) skipped: they are API keys of your integrations, not sessions`);
+  if (skipped.length > 0) {
+    services.log.warn(`${skipped.length} id(s) skipped: they are API keys or shared secrets of your integrations, not sessions`);
   }
 
   if (notify === 'message') {
@@ -117,19 +123,6 @@ async function showSummary(services: Services, result: AddResult, labels: string
     return;
   }
   void services.ui.showInformationMessage(parts.join(' '));
-}
-
-async function knownApiKeys(services: Services, integration: Integration, apiKey: string): Promise<Set<string>> {
-  const keys = new Set([apiKey.toLowerCase()]);
-  for (const other of services.credentials.list()) {
-    if (other.id !== integration.id) {
-      const s = await services.credentials.getSecrets(other).catch(() => undefined);
-      if (s) {
-        keys.add(s.apiKey.toLowerCase());
-      }
-    }
-  }
-  return keys;
 }
 
 function shorten(text: string): string {

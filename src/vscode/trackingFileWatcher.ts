@@ -1,7 +1,7 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseTrackingFileLines, type TrackingEntry } from '../core/idExtraction';
+import { describeTrackingProblem, type TrackingEntry } from '../core/idExtraction';
+import { nodeFileSource, readTrackingFile, type TrackingFileSource } from '../core/trackingFileReader';
 import type { SessionSeed } from '../core/sessions';
 import type { Integration } from './credentials';
 import type { Services } from './services';
@@ -9,30 +9,22 @@ import { trackIds } from './tracking';
 
 /** workspaceState key: where each tracking file was read up to. */
 const OFFSETS_KEY = 'veriff.trackingFileOffsets';
-/** Bytes of the file's start remembered to notice that it was replaced by a new file. */
-const HEAD_BYTES = 64;
-
-interface ReadPosition {
-  /** Bytes consumed (always at a line start). */
-  offset: number;
-  /** Number of the line at `offset`, 1-based. */
-  line: number;
-  /** Hex of the file's first bytes (up to HEAD_BYTES) when it was last read. */
-  head: string;
-}
 
 interface FileState {
   running?: Promise<void>;
   again: boolean;
 }
 
-const RESCAN_INTERVAL_MS = 15_000;
+/** How often the known tracking files are stat'ed, in case a file-system event was missed. */
+const POLL_INTERVAL_MS = 5_000;
 
 /**
  * Watches the tracking file(s) (`veriff.trackingFile`, default any `.veriff-sessions.jsonl` in the
  * workspace) that test suites append one line per created session to, and tracks what is appended:
- * only the bytes after the last read, remembered per file across reloads. Never runs in an
- * untrusted workspace. Imports are automatic, so they are logged, not announced with a popup.
+ * only the bytes after the last read, remembered per file across reloads. The workspace is searched
+ * for them only when watching (re)starts; then file-system events and a periodic stat of the files
+ * known so far (one `stat` each, no search) notice changes. Never runs in an untrusted workspace.
+ * Imports are automatic, so they are logged, not announced with a popup.
  */
 export class TrackingFileWatcher implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
@@ -43,7 +35,10 @@ export class TrackingFileWatcher implements vscode.Disposable {
   private started = false;
   private disposed = false;
   private scan: Promise<void> = Promise.resolve();
-  private rescanTimer: ReturnType<typeof setInterval> | undefined;
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private polling = false;
+  /** Tracking files found or reported by events since the last (re)start, with their last stat (size and mtime). */
+  private readonly known = new Map<string, { uri: vscode.Uri; stat?: string }>();
   private patterns: vscode.RelativePattern[] = [];
 
   constructor(private readonly services: Services) {}
@@ -75,6 +70,9 @@ export class TrackingFileWatcher implements vscode.Disposable {
   /** Reads what was appended to a tracking file since the last read. Serialised per file. */
   readAppended(uri: vscode.Uri): Promise<void> {
     const key = uri.toString();
+    if (!this.known.has(key)) {
+      this.known.set(key, { uri });
+    }
     let state = this.files.get(key);
     if (!state) {
       state = { again: false };
@@ -128,13 +126,40 @@ export class TrackingFileWatcher implements vscode.Disposable {
     }
     this.started = true;
     this.patterns = patterns;
+    this.known.clear();
     this.scan = this.findAndRead();
-    if (!this.rescanTimer) {
-      // File events can be missed (e.g. a file written into a folder created the same moment), so
-      // a slow rescan catches up; a file that did not grow costs one stat.
-      this.rescanTimer = setInterval(() => {
-        this.scan = this.scan.then(() => this.findAndRead());
-      }, RESCAN_INTERVAL_MS);
+    if (!this.pollTimer) {
+      // File events can be missed (a busy watcher, a network drive): a stat of each known file
+      // catches up. Never a workspace search: that costs as much as the workspace is large.
+      this.pollTimer = setInterval(() => void this.pollKnown(), POLL_INTERVAL_MS);
+    }
+  }
+
+  /** Reads the known files whose size or modification time changed since the last poll. */
+  private async pollKnown(): Promise<void> {
+    if (this.polling || this.disposed) {
+      return;
+    }
+    this.polling = true;
+    try {
+      for (const entry of [...this.known.values()]) {
+        let stat: vscode.FileStat;
+        try {
+          stat = await vscode.workspace.fs.stat(entry.uri);
+        } catch {
+          continue; // gone: its delete event forgets it
+        }
+        const seen = `${stat.size}:${stat.mtime}`;
+        // The first poll of a file reads it once more (cheap when nothing was appended): a change
+        // between its first read and this stat would otherwise wait for the next one.
+        const changed = entry.stat !== seen;
+        entry.stat = seen;
+        if (changed) {
+          await this.readAppended(entry.uri);
+        }
+      }
+    } finally {
+      this.polling = false;
     }
   }
 
@@ -159,6 +184,7 @@ export class TrackingFileWatcher implements vscode.Disposable {
   }
 
   private async forget(uri: vscode.Uri): Promise<void> {
+    this.known.delete(uri.toString());
     const offsets = this.offsets();
     if (offsets[uri.toString()]) {
       delete offsets[uri.toString()];
@@ -166,67 +192,38 @@ export class TrackingFileWatcher implements vscode.Disposable {
     }
   }
 
-  private offsets(): Record<string, ReadPosition> {
+  private offsets(): Record<string, unknown> {
     const raw = this.services.context.workspaceState.get<unknown>(OFFSETS_KEY);
-    return raw && typeof raw === 'object' ? { ...(raw as Record<string, ReadPosition>) } : {};
+    return raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : {};
   }
 
   private async read(uri: vscode.Uri): Promise<void> {
     const key = uri.toString();
     const where = this.describe(uri);
     const started = performance.now();
-    let stat: vscode.FileStat;
-    try {
-      stat = await vscode.workspace.fs.stat(uri);
-    } catch {
-      return; // deleted meanwhile
+    const result = await readTrackingFile(this.source(uri), this.offsets()[key]);
+    if (!result) {
+      return; // deleted meanwhile, or nothing new
     }
-    const stored = this.offsets()[key];
-    let position: ReadPosition = isPosition(stored) ? stored : { offset: 0, line: 1, head: '' };
-    if (position.offset > 0) {
-      const head = hex(await this.readRange(uri, 0, Math.min(HEAD_BYTES, stat.size)));
-      if (stat.size < position.offset) {
-        this.services.log.info(`Tracking file ${where} shrank (${stat.size} < ${position.offset} bytes): reading it from the start`);
-        position = { offset: 0, line: 1, head: '' };
-      } else if (!head.startsWith(position.head)) {
-        this.services.log.info(`Tracking file ${where} was replaced: reading it from the start`);
-        position = { offset: 0, line: 1, head: '' };
-      }
+    if (result.restarted !== undefined) {
+      this.services.log.info(`Tracking file ${where} ${result.restarted}: reading it from the start`);
     }
-    if (stat.size === position.offset) {
-      return;
+    for (const p of result.problems) {
+      this.services.log.warn(`Tracking file ${where}: ${describeTrackingProblem(p)}`);
     }
-    const chunk = await this.readRange(uri, position.offset, stat.size);
-    const text = new TextDecoder().decode(chunk);
-    const parsed = parseTrackingFileLines(text, position.line);
-    // parseTrackingFileLines counts bytes of the decoded text; invalid UTF-8 decodes to U+FFFD
-    // (3 bytes), so then the offset comes from the raw bytes (the position after the last line break).
-    const consumed = text.includes('\uFFFD') ? (parsed.partialLine === undefined ? chunk.length : chunk.lastIndexOf(0x0a) + 1) : parsed.consumedBytes;
-    for (const p of parsed.malformed) {
-      this.services.log.warn(`Tracking file ${where}:${p.line}: line ignored, ${p.reason}: ${p.text}`);
-    }
-    for (const p of parsed.warnings) {
-      this.services.log.warn(`Tracking file ${where}:${p.line}: ${p.reason}: ${p.text}`);
-    }
-
-    if (parsed.entries.length > 0) {
-      const tracked = await this.track(uri, parsed.entries);
+    if (result.entries.length > 0) {
+      const tracked = await this.track(uri, result.entries);
       if (!tracked) {
         this.waiting.set(key, uri);
         return; // not consumed: read again once credentials are set
       }
     }
-    const next: ReadPosition = {
-      offset: position.offset + consumed,
-      line: parsed.nextLine,
-      head: hex(await this.readRange(uri, 0, Math.min(HEAD_BYTES, position.offset + consumed))),
-    };
     const offsets = this.offsets();
-    offsets[key] = next;
+    offsets[key] = result.position;
     await this.services.context.workspaceState.update(OFFSETS_KEY, offsets);
     this.services.log.debug(
-      `Tracking file ${where}: read ${consumed} bytes to line ${parsed.nextLine - 1} in ${(performance.now() - started).toFixed(0)} ms` +
-        (parsed.partialLine !== undefined ? ' (an unfinished last line waits for its line break)' : ''),
+      `Tracking file ${where}: read ${result.consumed} bytes to line ${result.position.line - 1} in ${(performance.now() - started).toFixed(0)} ms` +
+        (result.partialLine ? ' (an unfinished last line waits for its line break)' : ''),
     );
   }
 
@@ -270,21 +267,15 @@ export class TrackingFileWatcher implements vscode.Disposable {
     return true;
   }
 
-  private async readRange(uri: vscode.Uri, start: number, end: number): Promise<Uint8Array> {
-    if (end <= start) {
-      return new Uint8Array(0);
-    }
+  /** The file on disk, or through VS Code's file system for other schemes (virtual workspaces). */
+  private source(uri: vscode.Uri): TrackingFileSource {
     if (uri.scheme === 'file') {
-      const handle = await fs.open(uri.fsPath, 'r');
-      try {
-        const buffer = Buffer.alloc(end - start);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
-        return buffer.subarray(0, bytesRead);
-      } finally {
-        await handle.close();
-      }
+      return nodeFileSource(uri.fsPath);
     }
-    return (await vscode.workspace.fs.readFile(uri)).subarray(start, end);
+    return {
+      stat: () => Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined),
+      read: async (start, end) => (end <= start ? new Uint8Array(0) : (await vscode.workspace.fs.readFile(uri)).subarray(start, end)),
+    };
   }
 
   private describe(uri: vscode.Uri): string {
@@ -293,19 +284,10 @@ export class TrackingFileWatcher implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    clearInterval(this.rescanTimer);
+    clearInterval(this.pollTimer);
     for (const d of [...this.watchers, ...this.subscriptions]) {
       d.dispose();
     }
     this.watchers = [];
   }
-}
-
-function isPosition(value: unknown): value is ReadPosition {
-  const p = value as ReadPosition | undefined;
-  return !!p && Number.isInteger(p.offset) && p.offset >= 0 && Number.isInteger(p.line) && p.line >= 1 && typeof p.head === 'string';
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }

@@ -1,12 +1,34 @@
 import * as assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Outcome } from '../../src/core/veriffClient';
 import { describeFailure, showFailure } from '../../src/vscode/failures';
 import { startMockVeriff, type VeriffServer } from '../support/mockVeriff';
-import { removeAllIntegrations, services, withUser } from './helpers';
+import type { AddResult } from '../../src/core/sessions';
+import { extensionApi, removeAllIntegrations, services, withUser } from './helpers';
+
+const WORKSPACE = process.env.VERIFF_TEST_WORKSPACE ?? '';
+
+/** Polls `check` until it holds; fails with `what` after the deadline. */
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function readStorageFile(uri: vscode.Uri): Promise<string> {
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return '';
+  }
+}
 
 function filesUnder(dir: string, depth = 4): string[] {
   if (depth < 0 || !fs.existsSync(dir)) return [];
@@ -119,5 +141,111 @@ describe('canary: secrets never leak', function () {
     }
     assert.ok(apiKey.slice(0, 4) && logText.includes(`key ${apiKey.slice(0, 4)}…`), 'the key appears masked to a short prefix');
     assert.ok(logFiles.length > 0 && diskLog.includes('→ 401 code 1812'), `the Veriff log file on disk was checked (${logFiles.join(', ')})`);
+  });
+
+  it('UUID-shaped shared secrets of every integration are never tracked from any source, so never stored or sent; passwords in command lines and tracking files stay out of sessions.json, sandbox.json and the log', async () => {
+    const s = await services();
+    await removeAllIntegrations();
+    // Shared secrets shaped like session ids (UUIDs), one per integration; the other one in upper case.
+    const key = randomUUID();
+    const secret = randomUUID();
+    const otherKey = randomUUID();
+    const otherSecret = randomUUID().toUpperCase();
+    server.addIntegration(key, secret);
+    await vscode.commands.executeCommand('veriff.setCredentials', { name: 'Other', apiUrl: server.url, apiKey: otherKey, sharedSecret: otherSecret });
+    await vscode.commands.executeCommand('veriff.setCredentials', { name: 'Uuid secret', apiUrl: server.url, apiKey: key, sharedSecret: secret });
+    const integration = s.credentials.active()!;
+    assert.equal(integration.name, 'Uuid secret');
+    const real = [server.seedSession(key, { status: 'approved' }).id, server.seedSession(key, { status: 'approved' }).id, server.seedSession(key, { status: 'started' }).id];
+    const secretsLower = [secret, otherSecret.toLowerCase(), key, otherKey];
+    const passwords = ['Sup3rS3cret', 'hunter2canary', 'b3arer-t0ken-canary', 'MyS3cretPw', 'dotenv-p4ss'];
+    const text = `created ${real[0]}\nVERIFF_SHARED_SECRET=${secret}\nother secret ${otherSecret}\nX-AUTH-CLIENT: ${key}\n`;
+    const requestsBefore = server.requests.length;
+
+    await withUser([], async (user) => {
+      // typed, as command arguments
+      const typed = await vscode.commands.executeCommand<AddResult>('veriff.trackSessions', `${real[0]} ${secret} ${otherSecret}`);
+      assert.deepEqual(typed?.added, [real[0]]);
+      // clipboard
+      await vscode.env.clipboard.writeText(text);
+      await vscode.commands.executeCommand('veriff.trackClipboard');
+      // selection (the whole untitled document)
+      const doc = await vscode.workspace.openTextDocument({ content: text });
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('veriff.trackSelection');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      // a file
+      const file = path.join(WORKSPACE, 'canary-report.log');
+      fs.writeFileSync(file, text);
+      await vscode.commands.executeCommand('veriff.trackFile', vscode.Uri.file(file));
+      fs.rmSync(file);
+      // another extension, through the API
+      await (await extensionApi()).trackSessions([secret, otherSecret, key]);
+      // the last terminal command (a recorded execution), whose command line holds passwords
+      const write = new vscode.EventEmitter<string>();
+      const terminal = vscode.window.createTerminal({ name: 'veriff-canary', pty: { onDidWrite: write.event, open: () => undefined, close: () => undefined } });
+      terminal.show();
+      await until('the terminal to be active', () => vscode.window.activeTerminal === terminal);
+      const execution = {
+        commandLine: {
+          value: `VERIFF_SHARED_SECRET=${secret} psql postgres://app:Sup3rS3cret@db.internal/app && curl -u admin:hunter2canary -H "Authorization: Bearer b3arer-t0ken-canary" x && mysql -pMyS3cretPw`,
+          isTrusted: true,
+          confidence: vscode.TerminalShellExecutionCommandLineConfidence.High,
+        },
+        async *read() {
+          yield `${text}created ${real[1]}\r\n`;
+        },
+      };
+      s.terminalOutput.handleStart({ terminal, execution });
+      await s.terminalOutput.handleEnd({ terminal, execution, exitCode: 0 });
+      const fromTerminal = await vscode.commands.executeCommand<AddResult>('veriff.trackTerminal');
+      assert.ok(fromTerminal?.added.includes(real[1]), JSON.stringify(fromTerminal));
+      terminal.dispose();
+      assert.ok(!user.messages().join('\n').toLowerCase().includes(secret), 'no message shows the secret');
+    });
+    // the watched tracking file, with a line a .env file would have
+    const trackingFile = path.join(WORKSPACE, '.veriff-sessions.jsonl');
+    fs.appendFileSync(trackingFile, `{"id":"${secret}","run":"canary"}\n${otherSecret}\nDB_PASSWORD=dotenv-p4ss\n{"id":"${real[2]}","run":"canary"}\n`);
+    await until('the tracking file to be read', () => s.sessions.store.has(integration.id, real[2]));
+    fs.rmSync(trackingFile);
+
+    const trackedIds = s.sessions.store.integrationIds().flatMap((i) => s.sessions.store.list(i).map((x) => x.id));
+    for (const value of secretsLower) {
+      assert.ok(!trackedIds.includes(value), `a secret (${value.slice(0, 4)}…) is tracked as a session`);
+    }
+    assert.deepEqual(new Set(s.sessions.store.list(integration.id).map((x) => x.id)), new Set(real), 'the real sessions are tracked');
+    await withUser([], () => vscode.commands.executeCommand('veriff.refreshSessions'));
+    assert.ok(server.requests.length > requestsBefore, 'the refresh sent requests');
+
+    // The sandbox writes sandbox.json: its own key and secret stay out of it.
+    await withUser([], () => vscode.commands.executeCommand('veriff.startSandbox'));
+    const sandbox = s.sandbox.running!;
+    await withUser([], () => vscode.commands.executeCommand('veriff.createTestSession', { label: 'canary sandbox' }));
+    await withUser([], () => vscode.commands.executeCommand('veriff.stopSandbox'));
+    const sandboxJson = await readStorageFile(vscode.Uri.joinPath(s.context.globalStorageUri, 'sandbox.json'));
+    assert.ok(sandboxJson.length > 0, 'sandbox.json was written');
+
+    await s.sessions.flush();
+    const sessionsJson = await readStorageFile(vscode.Uri.joinPath(s.context.globalStorageUri, 'sessions.json'));
+    assert.ok(sessionsJson.includes(real[1]), 'sessions.json was written');
+    const logText = s.log.recent().join('\n');
+    const logFiles = filesUnder(path.dirname(s.context.logUri.fsPath)).filter((f) => /Veriff\.log$/.test(f));
+    const diskLog = logFiles.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const requestLines = server.requests.map((r) => `${r.method} ${r.path} ${r.body}`).join('\n');
+    const corpus: Array<[string, string]> = [
+      ['sessions.json', sessionsJson],
+      ['sandbox.json', sandboxJson],
+      ['log', logText],
+      ['log file', diskLog],
+      ['request lines', requestLines],
+    ];
+    const forbidden = [...secretsLower, sandbox.credentials.apiKey, sandbox.credentials.sharedSecret, ...passwords.map((p) => p.toLowerCase())];
+    for (const [where, text] of corpus) {
+      const lower = text.toLowerCase();
+      for (const value of forbidden) {
+        assert.ok(!lower.includes(value.toLowerCase()), `${where} holds ${value.slice(0, 6)}…`);
+      }
+    }
+    assert.ok(logText.includes('postgres://***@db.internal'), 'the command line was logged, redacted');
   });
 });

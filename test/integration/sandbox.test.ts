@@ -260,6 +260,7 @@ describe('local sandbox', function () {
     const file = await sandboxFile(s);
     assert.ok(file, 'sandbox.json was written');
     assert.ok(!file.includes(running.credentials.sharedSecret), 'the shared secret is not in the file');
+    assert.ok(!file.toLowerCase().includes(running.credentials.apiKey.toLowerCase()), 'the API key is not in the file');
     assert.ok(sessionsBefore.every((x) => file.includes(x.id)));
 
     await withUser([], () => vscode.commands.executeCommand('veriff.startSandbox'));
@@ -276,6 +277,32 @@ describe('local sandbox', function () {
     const connection = (await s.access.connect())!;
     const outcome = await connection.client.getStatus(created[1]);
     assert.equal(outcome.kind === 'ok' ? outcome.value : outcome.kind, 'submitted');
+  });
+
+  it('a sandbox.json of an earlier version (API key in plain text) keeps only a fingerprint from the next activation on, and its sessions', async () => {
+    const running = s.sandbox.running!;
+    const ids = running.state.listSessions().map((x) => x.id);
+    const key = running.credentials.apiKey;
+    await s.sandbox.stop();
+    const current = JSON.parse((await sandboxFile(s))!);
+    const fingerprint = current.integrations[0].apiKey as string;
+    assert.match(fingerprint, /^sha256:[0-9a-f]{64}$/);
+    // What an earlier version wrote: the same file with the key in plain text.
+    const legacy = JSON.stringify(current).split(fingerprint).join(key);
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(s.context.globalStorageUri, 'sandbox.json'), new TextEncoder().encode(legacy));
+    const activated = new LocalSandbox(s.context, s.log, s.credentials); // stands for the next activation
+    try {
+      await eventually('the file to lose the plain-text key', async () => !(await sandboxFile(s))!.includes(key));
+      assert.ok(s.log.recent().some((l) => /sandbox\.json held the API key in plain text; it now holds only its fingerprint/.test(l)));
+      assert.ok(!s.log.recent().join('\n').includes(key), 'the log does not show the key');
+      const { sandbox } = await activated.start();
+      assert.deepEqual(sandbox.credentials, running.credentials);
+      assert.deepEqual(sandbox.state.listSessions().map((x) => x.id), ids);
+      await activated.stop();
+    } finally {
+      activated.dispose();
+    }
+    await withUser([], () => vscode.commands.executeCommand('veriff.startSandbox'));
   });
 
   it('re-registers when the saved state does not match the stored credentials, keeping the sessions', async () => {

@@ -266,6 +266,50 @@ describe('tracking sessions from every source', function () {
     }
   });
 
+  it('reads a rewritten tracking file from the start even when its lines share a long prefix, and logs why', async () => {
+    const prefix = '{"run":"nightly build of the kyc service against staging, suite passport-and-id-card","id":"';
+    const first = randomUUID();
+    const uri = writeWorkspaceFile('rewrite/.veriff-sessions.jsonl', `${prefix}${first}"}\n`);
+    await until('the first line to be tracked', () => session(first));
+    const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    // A test suite starting over rewrites the file in place (same inode, longer than before).
+    fs.writeFileSync(uri.fsPath, ids.map((id) => `${prefix}${id}"}\n`).join(''));
+    await until('all four sessions of the rewritten file to be tracked', () => ids.every((id) => session(id)), 10000);
+    assert.ok(
+      s.log.recent().some((l) => /rewrite\/\.veriff-sessions\.jsonl.*(rewritten|replaced).*from the start/.test(l)),
+      'the log says the file was read from the start',
+    );
+    fs.rmSync(path.dirname(uri.fsPath), { recursive: true });
+  });
+
+  it('searches the workspace for tracking files only when it (re)starts; then it watches them', async function () {
+    this.timeout(45000);
+    const workspace = vscode.workspace as { findFiles: typeof vscode.workspace.findFiles };
+    const original = workspace.findFiles;
+    let searches = 0;
+    workspace.findFiles = (...args: Parameters<typeof original>) => {
+      searches++;
+      return original.apply(vscode.workspace, args);
+    };
+    const config = vscode.workspace.getConfiguration('veriff');
+    try {
+      await config.update('trackingFile', 'watched/**/*.jsonl', vscode.ConfigurationTarget.Workspace);
+      await until('the search after the setting changed', () => searches >= 1);
+      const id = randomUUID();
+      writeWorkspaceFile('watched/deep/new-folder/run.jsonl', `${id}\n`);
+      await until('a file created after the search to be tracked', () => session(id));
+      const more = randomUUID();
+      fs.appendFileSync(path.join(WORKSPACE, 'watched/deep/new-folder/run.jsonl'), `${more}\n`);
+      await until('an appended line to be tracked', () => session(more));
+      await new Promise((r) => setTimeout(r, 16000));
+      assert.equal(searches, 1, 'one search when the setting changed, none after');
+    } finally {
+      workspace.findFiles = original;
+      await config.update('trackingFile', undefined, vscode.ConfigurationTarget.Workspace);
+      fs.rmSync(path.join(WORKSPACE, 'watched'), { recursive: true, force: true });
+    }
+  });
+
   it('imports a 10,000-line tracking file', async function () {
     this.timeout(60000);
     const ids = Array.from({ length: 10000 }, () => randomUUID());
@@ -578,6 +622,29 @@ describe('tracking sessions from every source', function () {
         assert.match(user.messages('info')[0], /printed nothing/);
       });
       assert.equal(tracked().length, 2);
+    });
+
+    it('keeps only the last 1 MiB of a command output, even when it arrives in one piece', async () => {
+      terminal = await showPtyTerminal();
+      const [early, late] = [randomUUID(), randomUUID()];
+      const execution = {
+        commandLine: { value: 'npm run flood', isTrusted: true, confidence: vscode.TerminalShellExecutionCommandLineConfidence.High },
+        async *read() {
+          yield `created ${early}\r\n${'.'.repeat(3 * 1024 * 1024)}\r\n`;
+          yield `created ${late}\r\n`;
+        },
+      };
+      s.terminalOutput.handleStart({ terminal, execution });
+      await s.terminalOutput.handleEnd({ terminal, execution, exitCode: 0 });
+      const last = await s.terminalOutput.lastCommand(terminal);
+      assert.ok(last, 'the command was recorded');
+      assert.ok(last.output.length <= 1024 * 1024, `kept ${last.output.length} characters`);
+      assert.equal(last.truncated, true);
+      assert.ok(last.output.endsWith(`created ${late}\r\n`));
+      await withUser([], async () => {
+        const result = await vscode.commands.executeCommand<AddResult>('veriff.trackTerminal');
+        assert.deepEqual(result?.added, [late]);
+      });
     });
 
     it('tracks ids echoed in a real terminal with shell integration (skipped when it does not activate here)', async function () {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { maskApiKey, redact } from '../../src/core/mask';
+import { maskApiKey, redact, redactCredentials } from '../../src/core/mask';
 
 const KEY = 'ca4a1e00-0000-4000-8000-00000000c0de';
 
@@ -44,6 +44,20 @@ describe('mask', () => {
 
     it('leaves text without secrets unchanged', () => {
       assert.equal(redact('nothing here', [KEY]), 'nothing here');
+    });
+  });
+
+  describe('redactCredentials', () => {
+    it('masks credentials inside log lines and messages, not ordinary words', () => {
+      assert.equal(
+        redactCredentials('connect failed: postgres://app:Sup3rS3cret@db:5432/app (proxy http://u:p4ss@proxy:3128)'),
+        'connect failed: postgres://***@db:5432/app (proxy http://***@proxy:3128)',
+      );
+      assert.equal(redactCredentials('sent Authorization: Bearer abc.def.ghi and X-Api-Key: k3y-123'), 'sent Authorization: Bearer *** and X-Api-Key: ***');
+      assert.equal(redactCredentials('token Bearer eyJ0eXAi.x.y in a message'), 'token Bearer *** in a message');
+      const plain = 'Basic checks passed; the signature is valid, key 1a2b…, Bearer of good news';
+      assert.equal(redactCredentials(plain), plain);
+      assert.equal(redactCredentials('https://stationapi.veriff.com/v1/sessions'), 'https://stationapi.veriff.com/v1/sessions');
     });
   });
 });

@@ -520,6 +520,18 @@ describe('VeriffClient', function () {
       assert.equal(logs.length, 0);
     });
 
+    it("the integration's own API key or UUID-shaped shared secret as a session id: invalidInput, nothing sent", async () => {
+      const secret = 'C0FFEE00-1111-4222-8333-444444444444';
+      mock.server.addIntegration('5eed0000-0000-4000-8000-00000000beef', secret);
+      const c = client({ apiKey: '5eed0000-0000-4000-8000-00000000beef', sharedSecret: secret });
+      for (const id of [secret, secret.toLowerCase(), '5EED0000-0000-4000-8000-00000000BEEF']) {
+        const o = expectKind(await c.getDecision(id), 'invalidInput');
+        assert.ok(!o.message.toLowerCase().includes(secret.toLowerCase()));
+        expectKind(await c.deleteSession(id), 'invalidInput');
+      }
+      assert.equal(mock.server.requests.length, 0);
+    });
+
     it('an upper-case UUID is normalised', async () => {
       const s = mock.server.seedSession(mock.apiKey, { status: 'approved' });
       expectKind(await client().deleteSession(` ${s.id.toUpperCase()} `), 'ok');

@@ -42,7 +42,8 @@ function sandboxSettings(): { port: number; persistState: boolean } {
 /**
  * "Start Local Sandbox": the Veriff-compatible server of src/core/sandbox running inside the
  * extension host on 127.0.0.1, with its own integration ("Local Sandbox") whose API key and shared
- * secret live in SecretStorage like any other. Its state survives restarts in sandbox.json.
+ * secret live in SecretStorage like any other. Its state survives restarts in sandbox.json, which
+ * holds only fingerprints of them.
  */
 export class LocalSandbox implements vscode.Disposable {
   private current: RunningSandbox | undefined;
@@ -63,6 +64,8 @@ export class LocalSandbox implements vscode.Disposable {
     this.persistence = new SandboxPersistence(context.globalStorageUri, log);
     this.subscriptions.push(credentials.onDidChange(() => this.updateContext()));
     this.updateContext();
+    // Before any start (starts wait in the same queue): a file of an earlier version loses its plain-text key.
+    void this.serialise(() => this.persistence.migratePlainKeys());
   }
 
   get running(): RunningSandbox | undefined {

@@ -2,14 +2,15 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { SandboxState } from '../../core/sandbox/sandboxState';
 import type { VeriffLog } from '../log';
-import { toFileSnapshot } from './sandboxSnapshotFile';
+import { toFileSnapshot, withoutPlainKeys } from './sandboxSnapshotFile';
 
 const SAVE_DELAY_MS = 200;
 export const SANDBOX_FILE_NAME = 'sandbox.json';
 
 /**
  * Reads and writes the local sandbox's state in the extension's global storage folder
- * (`sandbox.json`). Saves are debounced and written one at a time; secrets are replaced by markers.
+ * (`sandbox.json`). Saves are debounced and written one at a time; the API key and shared secret
+ * are replaced by fingerprints.
  */
 export class SandboxPersistence {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -41,6 +42,27 @@ export class SandboxPersistence {
     } catch (err) {
       this.log.warn(`Local sandbox: ${this.fileUri.fsPath} is not valid JSON, starting empty: ${message(err)}`);
       return undefined;
+    }
+  }
+
+  /**
+   * Rewrites a sandbox.json of an earlier version, which held the API key in plain text, with
+   * only the key's fingerprint (the key itself is in SecretStorage). Nothing else changes.
+   */
+  async migratePlainKeys(): Promise<void> {
+    if (this.source) {
+      return; // a running sandbox writes the new form anyway
+    }
+    const data = await this.load();
+    const migrated = data === undefined ? undefined : withoutPlainKeys(data);
+    if (!migrated?.changed) {
+      return;
+    }
+    try {
+      await vscode.workspace.fs.writeFile(this.fileUri, new TextEncoder().encode(JSON.stringify(migrated.data)));
+      this.log.info(`Local sandbox: ${this.fileUri.fsPath} held the API key in plain text; it now holds only its fingerprint (the key stays in SecretStorage)`);
+    } catch (err) {
+      this.log.error(`Local sandbox: could not rewrite ${this.fileUri.fsPath} without the plain-text API key: ${message(err)}`);
     }
   }
 

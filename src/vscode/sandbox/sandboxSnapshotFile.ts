@@ -15,12 +15,51 @@ export function secretMarker(sharedSecret: string): string {
   return `sha256:${createHash('sha256').update(`veriff-sandbox:${sharedSecret}`).digest('hex')}`;
 }
 
-/** The snapshot as written to disk: the same shape, with each shared secret replaced by its marker. */
+/** The API key never reaches the file either (it lives in SecretStorage): this fingerprint stands for it. */
+export function keyFingerprint(apiKey: string): string {
+  return `sha256:${createHash('sha256').update(`veriff-sandbox-key:${apiKey.trim().toLowerCase()}`).digest('hex')}`;
+}
+
+function isFingerprint(value: unknown): boolean {
+  return typeof value === 'string' && /^sha256:[0-9a-f]{64}$/.test(value);
+}
+
+/**
+ * The snapshot as written to disk: the same shape, with each shared secret replaced by its marker
+ * and each API key (of the integrations, the sessions and the delete log) by its fingerprint.
+ */
 export function toFileSnapshot(snapshot: SandboxSnapshot): SandboxSnapshot {
   return {
     ...snapshot,
-    integrations: snapshot.integrations.map((i) => ({ ...i, sharedSecret: secretMarker(i.sharedSecret) })),
+    integrations: snapshot.integrations.map((i) => ({ ...i, apiKey: keyFingerprint(i.apiKey), sharedSecret: secretMarker(i.sharedSecret) })),
+    sessions: snapshot.sessions.map((s) => ({ ...s, apiKey: keyFingerprint(s.apiKey) })),
+    deleteLog: Object.fromEntries(Object.entries(snapshot.deleteLog).map(([key, times]) => [keyFingerprint(key), times])),
   };
+}
+
+/**
+ * A file written by an earlier version held the API keys in plain text: returns it with every key
+ * replaced by its fingerprint (`changed` false when there was none, or it is not a sandbox file).
+ */
+export function withoutPlainKeys(data: unknown): { changed: boolean; data: unknown } {
+  if (!isRecord(data) || data.version !== 1 || !Array.isArray(data.integrations) || !Array.isArray(data.sessions) || !isRecord(data.deleteLog)) {
+    return { changed: false, data };
+  }
+  let changed = false;
+  const hide = (key: unknown): unknown => {
+    if (typeof key !== 'string' || isFingerprint(key)) {
+      return key;
+    }
+    changed = true;
+    return keyFingerprint(key);
+  };
+  const migrated = {
+    ...data,
+    integrations: data.integrations.map((i) => (isRecord(i) ? { ...i, apiKey: hide(i.apiKey) } : i)),
+    sessions: data.sessions.map((s) => (isRecord(s) ? { ...s, apiKey: hide(s.apiKey) } : s)),
+    deleteLog: Object.fromEntries(Object.entries(data.deleteLog).map(([key, times]) => [hide(key) as string, times])),
+  };
+  return changed ? { changed, data: migrated } : { changed, data };
 }
 
 export type Reconciled =
@@ -49,7 +88,9 @@ export function reconcileSnapshot(data: unknown, credentials: SandboxCredentials
     return { ok: false, reason: 'integrations, sessions or deleteLog missing' };
   }
   const marker = secretMarker(credentials.sharedSecret);
-  const matching = integrations.find((i) => isRecord(i) && i.apiKey === credentials.apiKey && i.sharedSecret === marker);
+  // The key as a fingerprint, or in plain text in a file of an earlier version.
+  const keys = new Set([credentials.apiKey, keyFingerprint(credentials.apiKey)]);
+  const matching = integrations.find((i) => isRecord(i) && keys.has(i.apiKey as string) && i.sharedSecret === marker);
   const deleteEnabled = isRecord(matching) && typeof matching.deleteEnabled === 'boolean' ? matching.deleteEnabled : true;
   const mergedLog: number[] = [];
   for (const times of Object.values(deleteLog)) {
