@@ -14,7 +14,7 @@ import { runDemo } from './vscode/sandbox/demo';
 import { describeFailure, guard } from './vscode/failures';
 import { DeletePipeline } from './core/deletePipeline';
 import { buildSessionsApi, type SessionsApi } from './vscode/api';
-import { trackSessionCountContext } from './vscode/contextKeys';
+import { ContextKeys, trackCredentialsContext, trackSessionCountContext } from './vscode/contextKeys';
 import { TerminalOutputRecorder } from './vscode/terminalOutput';
 import { TrackingFileWatcher } from './vscode/trackingFileWatcher';
 import { BudgetService } from './vscode/budget/budgetService';
@@ -62,7 +62,7 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
     clock: systemClock,
     describe: (failure) => describeFailure(failure).text,
   });
-  const services: Services = { context, log, credentials, access, sessions, clock: systemClock, ui: vscodeUserInput, terminalOutput, sandbox, pipeline };
+  const services: Services = { context, log, credentials, access, sessions, clock: systemClock, ui: vscodeUserInput, terminalOutput, sandbox, pipeline, contextKeys: new ContextKeys() };
   context.subscriptions.push(log, credentials, access, sessions, terminalOutput, sandbox, ...registerCommands(services));
   const trackingFiles = new TrackingFileWatcher(services);
   const [sessionsApi, sessionsApiDisposable] = buildSessionsApi(services);
@@ -80,11 +80,7 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   const autoRefresh = new AutoRefresher(services);
   context.subscriptions.push(autoRefresh, ...registerSessionsView(services, { autoRefresh }));
 
-  const updateContext = () => {
-    void vscode.commands.executeCommand('setContext', 'veriff.hasCredentials', credentials.list().length > 0);
-  };
-  updateContext();
-  context.subscriptions.push(credentials.onDidChange(updateContext));
+  context.subscriptions.push(trackCredentialsContext(services));
 
   const activationMs = performance.now() - started;
   log.info(`Veriff Test Sessions ${context.extension.packageJSON.version} activated on VS Code ${vscode.version} in ${activationMs.toFixed(1)} ms`);

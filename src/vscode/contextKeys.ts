@@ -1,6 +1,34 @@
 import * as vscode from 'vscode';
 import type { Services } from './services';
 
+/** Sets the extension's context keys for `when` clauses and remembers what it set (VS Code offers no way to read one back). */
+export class ContextKeys {
+  private readonly values = new Map<string, unknown>();
+
+  /** Resolves once VS Code has the value. */
+  async set(key: string, value: unknown): Promise<void> {
+    await vscode.commands.executeCommand('setContext', key, value);
+    this.values.set(key, value);
+  }
+
+  /** The value last set by this extension (tests). */
+  get(key: string): unknown {
+    return this.values.get(key);
+  }
+}
+
+/**
+ * Keeps `veriff.hasCredentials` in step with the integrations: it hides the commands that need
+ * credentials from the palette and the menus until there are some.
+ */
+export function trackCredentialsContext(services: Services): vscode.Disposable {
+  const update = (): void => {
+    void services.contextKeys.set('veriff.hasCredentials', services.credentials.list().length > 0);
+  };
+  update();
+  return services.credentials.onDidChange(update);
+}
+
 /**
  * Keeps the `veriff.sessionCount` context key (tracked sessions of the active integration) in step
  * with the store, for `when` clauses such as the "nothing tracked yet" welcome view.
@@ -12,7 +40,7 @@ export function trackSessionCountContext(services: Services): vscode.Disposable 
     const count = active ? services.sessions.store.size(active.id) : 0;
     if (count !== last) {
       last = count;
-      void vscode.commands.executeCommand('setContext', 'veriff.sessionCount', count);
+      void services.contextKeys.set('veriff.sessionCount', count);
     }
   };
   update();

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { Clock } from '../core/clock';
 import type { BudgetService, DeleteQueueView } from './budget/budgetService';
 import type { BudgetStatusBar } from './budgetStatusBar';
+import type { ContextKeys } from './contextKeys';
 import type { CredentialStore } from './credentials';
 import type { DeletePipeline } from '../core/deletePipeline';
 import type { VeriffLog } from './log';
@@ -26,6 +27,8 @@ export interface Services {
   readonly terminalOutput: TerminalOutputRecorder;
   /** The built-in local Veriff sandbox ("Start Local Sandbox"). */
   readonly sandbox: LocalSandbox;
+  /** The extension's context keys for `when` clauses, with the values last set. */
+  readonly contextKeys: ContextKeys;
   /** The one path every DELETE takes (budget reservation → send → classify → record → log). */
   readonly pipeline: DeletePipeline;
   /** The delete budget and queue shared by all windows (implements `budget`); tests swap its clock and timers with `reload`. */

@@ -40,15 +40,47 @@ export interface ResolvedArgs {
   noIntegration: boolean;
 }
 
+/** What the tree's keybindings pass (package.json `keybindings[].args`): "the rows selected in the view". */
+export const VIEW_SELECTION_ARG = { selectionOf: 'veriff.sessions' } as const;
+
+function isViewSelectionArg(value: unknown): boolean {
+  return isRecord(value) && value.selectionOf === VIEW_SELECTION_ARG.selectionOf;
+}
+
+/**
+ * The nodes a tree command works on when it got no node of its own: with the keybinding's marker,
+ * the view's selection; called bare (palette, a keybinding without arguments), the view's selection
+ * if the view has the focus. Undefined when the arguments are something else (ids, nodes).
+ */
+export function viewSelection(services: Services, arg?: unknown, selected?: unknown): readonly SessionTreeNode[] | undefined {
+  const focus = services.sessionTree?.focus;
+  if (isViewSelectionArg(arg)) {
+    return focus?.selection() ?? [];
+  }
+  if ((arg === undefined || arg === null) && selected === undefined) {
+    const nodes = focus?.focusedSelection() ?? [];
+    return nodes.length > 0 ? nodes : undefined;
+  }
+  return undefined;
+}
+
 /**
  * Turns a command's arguments into sessions. Tree menus pass (clickedNode, selectedNodes); the
  * selection wins when it holds the clicked row. Other callers pass an id, a list of ids (any
  * separators), a node, or a `{ integrationId, id }` record. Groups stand for their sessions.
+ * With no argument (or the keybinding's marker) the focused view's selection stands in; when there
+ * is none, `given` is false and the command asks.
  */
 export function resolveSessionArgs(services: Services, arg?: unknown, selected?: unknown): ResolvedArgs {
   const result: ResolvedArgs = { given: false, refs: [], invalid: [], noIntegration: false };
-  let items: unknown[];
-  if (Array.isArray(selected) && selected.length > 0 && (arg === undefined || selected.some((s) => sameNode(s, arg)))) {
+  let items: readonly unknown[];
+  const fromView = viewSelection(services, arg, selected);
+  if (fromView !== undefined) {
+    if (fromView.length === 0) {
+      return result;
+    }
+    items = fromView;
+  } else if (Array.isArray(selected) && selected.length > 0 && (arg === undefined || selected.some((s) => sameNode(s, arg)))) {
     items = selected;
   } else if (Array.isArray(arg)) {
     items = arg;

@@ -6,6 +6,7 @@ import { isDeletableStatus, type SessionStatus } from '../core/status';
 import type { GroupNode, SessionNode, SessionRef, SessionTreeNode } from './sessionArgs';
 import type { Services } from './services';
 import { settings } from './settings';
+import { ViewFocus } from './viewFocus';
 
 export const SESSIONS_VIEW_ID = 'veriff.sessions';
 /** Store changes arriving within this window are rendered once. */
@@ -122,6 +123,8 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
   renderCount = 0;
   /** The view showing this provider (set by registerSessionsView). */
   view: vscode.TreeView<SessionTreeNode> | undefined;
+  /** The view's selection while it has the focus (for tree commands called bare). */
+  focus: ViewFocus<SessionTreeNode> | undefined;
 
   /** Whether a debounced re-render is waiting to be announced. */
   get renderPending(): boolean {
@@ -376,6 +379,7 @@ export function registerSessionsView(services: Services, options: SessionsViewOp
   services.sessionTree = provider;
   const view = vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: true });
   provider.view = view;
+  provider.focus = new ViewFocus(view);
   const updateChrome = (): void => {
     const active = services.credentials.active();
     view.description = active?.name;
@@ -399,6 +403,7 @@ export function registerSessionsView(services: Services, options: SessionsViewOp
   }
   return [
     provider,
+    provider.focus,
     view,
     provider.onDidRender(updateChrome),
     view.onDidChangeVisibility((e) => onVisibility(e.visible)),

@@ -6,6 +6,16 @@ const KEY = '0b5e8c1a-3f2d-4e6a-9b7c-1d2e3f4a5b6c';
 const KEY2 = '7c6b5a4f-3e2d-4c1b-8a9f-0e1d2c3b4a59';
 const SECRET = 'canary-secret-5f1e2d3c4b5a';
 
+async function until(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('credentials in SecretStorage', () => {
   beforeEach(removeAllIntegrations);
   after(removeAllIntegrations);
@@ -128,6 +138,30 @@ describe('credentials in SecretStorage', () => {
     });
     assert.equal(s.credentials.find('Test'), undefined);
     assert.equal(await s.context.secrets.get(`veriff.credentials.${id}`), undefined);
+  });
+
+  it('hides the commands that need credentials (context key veriff.hasCredentials) until credentials exist', async () => {
+    const s = await services();
+    const manifest = vscode.extensions.getExtension('veriff-test-sessions.veriff-test-sessions')!.packageJSON;
+    const palette: Array<{ command: string; when?: string }> = manifest.contributes.menus.commandPalette;
+    const whenOf = (command: string) => palette.find((m) => m.command === command)?.when ?? '';
+    const needCredentials = [
+      'veriff.selectIntegration', 'veriff.removeCredentials', 'veriff.trackSessions', 'veriff.trackSelection', 'veriff.trackClipboard',
+      'veriff.trackFile', 'veriff.trackTerminal', 'veriff.createTestSession', 'veriff.refreshSessions', 'veriff.deleteSession',
+      'veriff.untrackSession', 'veriff.showBudget', 'veriff.tidyUp', 'veriff.tidyUpRun',
+    ];
+    for (const command of needCredentials) {
+      assert.match(whenOf(command), /(^|&& )veriff\.hasCredentials( &&|$)/, `${command} is hidden until credentials exist`);
+    }
+    for (const command of ['veriff.setCredentials', 'veriff.startSandbox', 'veriff.showLog']) {
+      assert.doesNotMatch(whenOf(command), /hasCredentials|false/, `${command} stays in the palette`);
+    }
+    const value = () => s.contextKeys.get('veriff.hasCredentials');
+    await until('no credentials → false', () => value() === false);
+    await vscode.commands.executeCommand('veriff.setCredentials', { name: 'Test', apiKey: KEY, sharedSecret: SECRET });
+    await until('credentials → true', () => value() === true);
+    await vscode.commands.executeCommand('veriff.removeCredentials', 'Test');
+    await until('removed → false', () => value() === false);
   });
 
   it('notices credentials changed behind its back (another window) through secrets.onDidChange', async () => {

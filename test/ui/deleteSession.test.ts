@@ -6,7 +6,7 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
   this.timeout(180000);
   let ids: string[];
   const { wb, mock } = useWorkbenchWithMockVeriff((veriff) => {
-    ids = [0, 1, 2].map(() => veriff.server.seedSession(veriff.apiKey, { status: 'approved' }).id);
+    ids = [0, 1, 2, 3, 4].map(() => veriff.server.seedSession(veriff.apiKey, { status: 'approved' }).id);
   });
 
   it('sets credentials and tracks sessions through the palette; the tree shows them with their fetched status', async () => {
@@ -26,7 +26,7 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
     await answerQuickInput(page, /Run label/, 'ui-run');
 
     const sidebar = await openVeriffSidebar(page);
-    await waitForText(sidebar.locator('.monaco-list-row', { hasText: 'ui-run' }).first(), /ui-run.*3 sessions/);
+    await waitForText(sidebar.locator('.monaco-list-row', { hasText: 'ui-run' }).first(), /ui-run.*5 sessions/);
     for (const id of ids) {
       // Opening the view refreshed the unknown statuses by itself.
       await waitForText(sidebar.locator(`.monaco-list-row[aria-label*="${id}"]`), new RegExp(`${id.slice(0, 8)}.*approved`));
@@ -79,5 +79,35 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
     assert.equal(sent[1].signature, sign(ids[1], mock().sharedSecret));
     assert.ok(mock().server.state.getSession(ids[2]), 'the third session was not touched');
     await screenshot(page, 'delete-from-palette');
+  });
+
+  it('Delete key on a focused row: the cost modal, then the row is gone', async () => {
+    const page = wb().page;
+    const row = page.locator(`.sidebar .monaco-list-row[aria-label*="${ids[2]}"]`);
+    await row.click();
+    await page.keyboard.press('Delete');
+    await confirmDialog(page, new RegExp(`Delete session ${ids[2].slice(0, 8)}\\?.*This uses 1 of`, 's'));
+    await row.waitFor({ state: 'detached', timeout: 30000 });
+    assert.deepEqual(mock().server.deleteRequests().map((r) => r.path).slice(2), [`/v1/sessions/${ids[2]}`]);
+  });
+
+  it('Delete key on a multi-selection: one modal for both, both gone', async () => {
+    const page = wb().page;
+    const rows = [3, 4].map((i) => page.locator(`.sidebar .monaco-list-row[aria-label*="${ids[i]}"]`));
+    await rows[0].click();
+    await rows[1].click({ modifiers: ['Control'] });
+    const selected = page.locator('.sidebar .monaco-list-row.selected');
+    for (const deadline = Date.now() + 10000; (await selected.count()) !== 2; ) {
+      assert.ok(Date.now() < deadline, `two rows selected (now ${await selected.count()})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.keyboard.press('Delete');
+    await confirmDialog(page, /Delete 2 sessions\?.*This uses 2 of/s);
+    await rows[0].waitFor({ state: 'detached', timeout: 30000 });
+    await rows[1].waitFor({ state: 'detached', timeout: 30000 });
+    assert.deepEqual(
+      mock().server.deleteRequests().map((r) => r.path).slice(3).sort(),
+      [`/v1/sessions/${ids[3]}`, `/v1/sessions/${ids[4]}`].sort(),
+    );
   });
 });

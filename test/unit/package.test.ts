@@ -169,3 +169,78 @@ describe('packaging: the .vsix built by vsce', function () {
     assert.deepEqual(listed, entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).sort());
   });
 });
+
+describe('manifest: menus, welcome views and keybindings a VS Code user expects', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.nls.json'), 'utf8'));
+  const text = (value: string): string => value.replace(/^%(.+)%$/, (_, key: string) => nls[key] ?? value);
+  const menus = manifest.contributes.menus;
+
+  /** Evaluates the `resourceExtname =~ /…/flags` part of a when clause for one file name's extension. */
+  function extnameMatches(when: string, extname: string): boolean {
+    const m = /resourceExtname =~ \/(.+?)\/([a-z]*)(?=\s|$)/.exec(when);
+    assert.ok(m, `the when clause limits by resourceExtname: ${when}`);
+    return new RegExp(m[1], m[2]).test(extname);
+  }
+
+  it('each welcome view offers at most 3 actions (buttons)', () => {
+    const welcome: Array<{ contents: string; when?: string }> = manifest.contributes.viewsWelcome;
+    assert.ok(welcome.length > 0);
+    for (const view of welcome) {
+      const contents = text(view.contents);
+      const buttons = contents.split('\n').filter((line) => /^\s*\[[^\]]+\]\(command:[^)]+\)\s*$/.test(line));
+      assert.ok(buttons.length >= 1 && buttons.length <= 3, `${buttons.length} buttons in "${contents.slice(0, 60)}…"`);
+    }
+    // Views shown together (same `when`) count together.
+    const byWhen = new Map<string, number>();
+    for (const view of welcome) {
+      const n = text(view.contents).split('\n').filter((line) => /^\s*\[[^\]]+\]\(command:[^)]+\)\s*$/.test(line)).length;
+      byWhen.set(view.when ?? '', (byWhen.get(view.when ?? '') ?? 0) + n);
+    }
+    for (const [when, n] of byWhen) {
+      assert.ok(n <= 3, `${n} buttons when ${when}`);
+    }
+  });
+
+  it('uses no AI-looking sparkle icon; Tidy Up sits outside the main toolbar with $(clear-all)', () => {
+    const raw = fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8') + fs.readFileSync(path.join(repoRoot, 'package.nls.json'), 'utf8');
+    assert.doesNotMatch(raw, /sparkle/i);
+    const commands: Array<{ command: string; icon?: string }> = manifest.contributes.commands;
+    assert.equal(commands.find((c) => c.command === 'veriff.tidyUp')?.icon, '$(clear-all)');
+    const title: Array<{ command: string; group: string }> = menus['view/title'];
+    const tidy = title.find((m) => m.command === 'veriff.tidyUp');
+    assert.ok(tidy, 'Tidy Up is in the view title menu');
+    assert.doesNotMatch(tidy.group, /^navigation/, 'not in the main toolbar (navigation group)');
+  });
+
+  it('offers "Track Sessions from File…" in the Explorer only for .log, .json, .jsonl and .txt files', () => {
+    const entries: Array<{ command: string; when: string }> = menus['explorer/context'].filter((m: { command: string }) => m.command === 'veriff.trackFile');
+    assert.equal(entries.length, 1);
+    const when = entries[0].when;
+    assert.match(when, /!explorerResourceIsFolder/);
+    for (const ext of ['.log', '.json', '.jsonl', '.txt', '.LOG']) {
+      assert.ok(extnameMatches(when, ext), `${ext} offers it`);
+    }
+    for (const ext of ['.ts', '.png', '.md', '.jsonc', '.logs', '']) {
+      assert.ok(!extnameMatches(when, ext), `${ext || 'no extension'} does not`);
+    }
+  });
+
+  it('shows the terminal entry only with shell integration, and Tidy Up This Run in the palette', () => {
+    const terminal: Array<{ command: string; when?: string }> = menus['terminal/context'];
+    assert.match(terminal.find((m) => m.command === 'veriff.trackTerminal')?.when ?? '', /\bterminalShellIntegrationEnabled\b/);
+    const palette: Array<{ command: string; when?: string }> = menus.commandPalette;
+    assert.notEqual(palette.find((m) => m.command === 'veriff.tidyUpRun')?.when, 'false');
+  });
+
+  it('binds Delete (Cmd+Backspace on macOS) on the focused sessions view to Delete Session with the view\'s selection', () => {
+    const keybindings: Array<{ command: string; key: string; mac?: string; when?: string; args?: unknown }> = manifest.contributes.keybindings;
+    const binding = keybindings.find((k) => k.command === 'veriff.deleteSession');
+    assert.ok(binding, 'a keybinding runs veriff.deleteSession');
+    assert.equal(binding.key, 'delete');
+    assert.equal(binding.mac, 'cmd+backspace');
+    assert.match(binding.when ?? '', /focusedView == veriff\.sessions/);
+    assert.match(binding.when ?? '', /!inputFocus/);
+    assert.deepEqual(binding.args, { selectionOf: 'veriff.sessions' });
+  });
+});

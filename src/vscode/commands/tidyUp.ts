@@ -7,7 +7,7 @@ import { aboutText, clockText, costText } from '../budget/budgetText';
 import { apiKeyFingerprint, type Integration } from '../credentials';
 import { guard, showFailure, showNoIntegration } from '../failures';
 import type { Services } from '../services';
-import { isGroupNode } from '../sessionArgs';
+import { isGroupNode, viewSelection, type GroupNode, type SessionTreeNode } from '../sessionArgs';
 import { settings } from '../settings';
 import type { Connection } from '../veriffAccess';
 import { fetchStatuses, withSessionsProgress } from '../sessionStatuses';
@@ -60,17 +60,18 @@ export async function tidyUp(services: Services): Promise<TidyUpSummary | undefi
   });
 }
 
-/** "Tidy Up This Run": the sessions of one run (the clicked group, or picked from a list). */
+/** "Tidy Up This Run": the sessions of one run (the clicked group, a run label, the focused view's selected run, or picked from a list). */
 export async function tidyUpRun(services: Services, node?: unknown): Promise<TidyUpSummary | undefined> {
   return guard(services, vscode.l10n.t('Tidying up'), async () => {
     let integration: Integration | undefined;
     let run: string | undefined;
-    if (isGroupNode(node) && node.by === 'run') {
-      integration = services.credentials.list().find((i) => i.id === node.integrationId);
-      run = node.key;
-    } else if (typeof node === 'string' && node.trim() !== '') {
+    const target = runOfSelection(viewSelection(services, node)) ?? node;
+    if (isGroupNode(target) && target.by === 'run') {
+      integration = services.credentials.list().find((i) => i.id === target.integrationId);
+      run = target.key;
+    } else if (typeof target === 'string' && target.trim() !== '') {
       integration = services.credentials.active();
-      run = node.trim();
+      run = target.trim();
     } else {
       integration = services.credentials.active();
       if (integration) {
@@ -91,6 +92,20 @@ export async function tidyUpRun(services: Services, node?: unknown): Promise<Tid
     }
     return tidyUpSessions(services, integration, run);
   });
+}
+
+/** The run of the focused view's selection: a selected run, or the one run all selected sessions belong to. */
+function runOfSelection(nodes: readonly SessionTreeNode[] | undefined): GroupNode | string | undefined {
+  if (!nodes || nodes.length === 0) {
+    return undefined;
+  }
+  const group = nodes.find((n): n is GroupNode => n.kind === 'group' && n.by === 'run');
+  if (group) {
+    return group;
+  }
+  const labels = new Set(nodes.map((n) => (n.kind === 'session' ? n.session.label : undefined)));
+  const [label] = labels;
+  return labels.size === 1 && label !== undefined ? label : undefined;
 }
 
 async function tidyUpSessions(services: Services, integration: Integration, run: string | undefined): Promise<TidyUpSummary | undefined> {
