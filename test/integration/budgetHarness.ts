@@ -50,7 +50,7 @@ export async function clearBudgetState(s: Services): Promise<void> {
 
 const SETTINGS = ['confirmBeforeTidyUp', 'continueQueueAutomatically', 'confirmBeforeDelete'];
 
-export async function setUpBudget(opts: { sendRetryAfter?: boolean; credentials?: boolean } = {}): Promise<BudgetHarness> {
+export async function setUpBudget(opts: { sendRetryAfter?: boolean; credentials?: boolean; systemClock?: boolean } = {}): Promise<BudgetHarness> {
   const s = await services();
   await removeAllIntegrations();
   clearStore(s);
@@ -60,7 +60,8 @@ export async function setUpBudget(opts: { sendRetryAfter?: boolean; credentials?
   budget.clearQueue();
   await budget.whenIdle();
   await clearBudgetState(s);
-  await budget.reload({ clock: mock.clock, timers });
+  // The system clock when another process shares the budget (it cannot share the mock's clock).
+  await budget.reload(opts.systemClock ? { clock: systemClock, timers: systemTimers } : { clock: mock.clock, timers });
   const bar = s.budgetStatusBar!;
   let integrationId = '';
   if (opts.credentials !== false) {
