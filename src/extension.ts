@@ -75,7 +75,7 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   services.deleteQueue = budget;
   const budgetStatusBar = new BudgetStatusBar(services, budget);
   services.budgetStatusBar = budgetStatusBar;
-  context.subscriptions.push(budget, budgetStatusBar, budget.onDidChange(() => services.sessionTree?.invalidate()));
+  context.subscriptions.push(budget, budgetStatusBar, budget.onDidChange(() => services.sessionTree?.refreshRows()));
 
   const autoRefresh = new AutoRefresher(services);
   context.subscriptions.push(autoRefresh, ...registerSessionsView(services, { autoRefresh }));

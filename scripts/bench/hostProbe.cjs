@@ -46,7 +46,7 @@ async function treeBench(vscode, services) {
     for (let g = 0; g < 20; g++) {
       store.add(integrationId, ids.slice(g * 500, (g + 1) * 500), { source: 'file', label: `run-${String(g).padStart(2, '0')}` });
     }
-    tree.invalidate();
+    tree.refreshRows();
     let t = performance.now();
     const roots = tree.getChildren();
     const rows = roots.flatMap((g) => tree.getChildren(g));
@@ -56,7 +56,7 @@ async function treeBench(vscode, services) {
     for (const node of [...roots, ...rows]) tree.getTreeItem(node);
     const firstItemsMs = performance.now() - t;
     t = performance.now();
-    tree.invalidate();
+    tree.refreshRows();
     const again = tree.getChildren().flatMap((g) => tree.getChildren(g));
     for (const node of again) tree.getTreeItem(node);
     const cachedMs = performance.now() - t;

@@ -94,39 +94,70 @@ export function shortId(id: string): string {
 
 // ---- the provider ---------------------------------------------------------------------------
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The grouping VS Code was last told about (what a change is measured against). */
+interface Shape {
+  integrationId: string | undefined;
+  integrationName: string | undefined;
+  by: 'run' | 'status';
+  groups: Mutable<GroupNode>[];
+  total: number;
+}
+
 interface CachedItem {
   item: vscode.TreeItem;
-  age: string;
+  signature: string;
 }
 
 /**
- * The tracked sessions of the active integration, grouped by run (label) or by status. It reads
- * the store on demand and re-renders (the whole tree, debounced) only from the store's change
- * events, the active integration and the grouping setting. Tree items are cached per session
- * record: records are immutable, so an unchanged record keeps its item.
+ * The tracked sessions of the active integration, grouped by run (label) or by status.
+ *
+ * Changes are announced for the elements that changed, never more: the workbench re-renders every
+ * element it is told about with all its descendants, and while it fetches them again a context-menu
+ * command on one of them gets no argument (a whole-tree refresh re-renders every row). Every row
+ * and group keeps one node object for as long as it exists (its `session` or `sessions` is updated
+ * in place), because VS Code finds the element to refresh by identity. Store changes, the queue and
+ * the age timer only mark what may have changed; within RENDER_DEBOUNCE_MS the provider compares
+ * that with what VS Code was given and fires one event: the rows whose text changed, the groups
+ * whose members changed, and the whole tree only when the groups themselves changed (a new or
+ * finished run, another integration, the grouping, a session moving to another status group).
  */
 export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<SessionTreeNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<SessionTreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly rendered = new vscode.EventEmitter<void>();
-  /** Fires after each (debounced) re-render was announced; for the view's badge and tests. */
+  /** Fires after each (debounced) update, once its change event (if any) is out; for the view's badge and tests. */
   readonly onDidRender = this.rendered.event;
 
-  private roots: GroupNode[] | undefined;
-  private rootsTotal = 0;
+  private shape: Shape | undefined;
+  private readonly groupNodes = new Map<string, Mutable<GroupNode>>();
+  private readonly sessionNodes = new Map<string, Mutable<SessionNode>>();
   private readonly children = new WeakMap<GroupNode, SessionNode[]>();
-  private readonly nodes = new WeakMap<TrackedSession, SessionNode>();
-  private readonly items = new WeakMap<TrackedSession, CachedItem>();
+  /** What VS Code was last given for a node (its signature); a node it never got needs no event. */
+  private readonly shown = new WeakMap<SessionNode, string>();
+  private readonly items = new WeakMap<SessionNode, CachedItem>();
+
+  /** Something may have changed since the last sync. */
+  private dirty = true;
+  /** Sessions the store reported as changed since the last sync. */
+  private readonly changedIds = new Set<string>();
+  /** Compare every row (ages, queue state, another window's store). */
+  private checkAllRows = false;
+  /** What the next announcement fires. */
+  private fireWholeTree = false;
+  private readonly toFire = new Set<SessionTreeNode>();
+
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  /** Re-renders announced so far (tests check that a burst of changes renders once). */
+  /** Debounced updates so far (tests check that a burst of changes is handled once). */
   renderCount = 0;
   /** The view showing this provider (set by registerSessionsView). */
   view: vscode.TreeView<SessionTreeNode> | undefined;
   /** The view's selection while it has the focus (for tree commands called bare). */
   focus: ViewFocus<SessionTreeNode> | undefined;
 
-  /** Whether a debounced re-render is waiting to be announced. */
+  /** Whether a debounced change event is waiting to be announced. */
   get renderPending(): boolean {
     return this.timer !== undefined;
   }
@@ -139,19 +170,14 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
     private readonly services: Services,
     readonly autoRefresh?: { trigger(): void },
   ) {
-    const sub = services.sessions.store.onDidChange((change: SessionStoreChange) => {
-      const active = this.activeIntegrationId();
-      const affects = change.kind === 'replaced' ? change.integrationIds.includes(active ?? '') : change.integrationId === active;
-      if (affects) {
-        this.invalidate();
-      }
-    });
+    const sub = services.sessions.store.onDidChange((change: SessionStoreChange) => this.onStoreChange(change));
     this.disposables.push(
       { dispose: () => sub.dispose() },
-      services.credentials.onDidChange(() => this.invalidate()),
+      // Which integration is active (and its name, in the tooltips); compared in sync().
+      services.credentials.onDidChange(() => this.markDirty()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('veriff.groupBy')) {
-          this.invalidate();
+          this.markDirty();
         }
       }),
       this.changed,
@@ -163,64 +189,204 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
     return this.services.credentials.active()?.id;
   }
 
-  /** Forgets the computed groups now and announces a re-render after the debounce. */
-  invalidate(): void {
-    this.roots = undefined;
-    this.scheduleRender();
+  /**
+   * Re-renders the rows whose text is out of date: their age ("5 min ago", once a minute while the
+   * view is visible) or their place in the delete queue (when the queue changes).
+   */
+  refreshRows(): void {
+    this.checkAllRows = true;
+    this.markDirty();
   }
 
-  private scheduleRender(): void {
+  private onStoreChange(change: SessionStoreChange): void {
+    const active = this.activeIntegrationId();
+    if (change.kind === 'replaced') {
+      if (change.integrationIds.includes(active ?? '')) {
+        this.checkAllRows = true; // another window's state: every record is a new object
+        this.markDirty();
+      }
+    } else if (change.integrationId === active) {
+      change.ids.forEach((id) => this.changedIds.add(id));
+      this.markDirty();
+    }
+  }
+
+  private markDirty(): void {
+    this.dirty = true;
     if (this.timer) {
       return;
     }
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.renderCount++;
-      this.changed.fire(undefined);
-      this.rendered.fire();
+      this.sync();
+      this.announce();
     }, RENDER_DEBOUNCE_MS);
   }
 
-  /** Re-renders when some row's age text is out of date (called once a minute while visible). */
-  refreshAges(): void {
-    const integrationId = this.activeIntegrationId();
-    if (!integrationId) {
+  /** After each debounced sync: the change event (when VS Code shows something that changed), then onDidRender. */
+  private announce(): void {
+    if (this.fireWholeTree || this.toFire.size > 0) {
+      const elements = this.fireWholeTree ? undefined : [...this.toFire];
+      this.fireWholeTree = false;
+      this.toFire.clear();
+      this.changed.fire(elements);
+    }
+    this.renderCount++;
+    this.rendered.fire();
+  }
+
+  /** Brings the nodes up to date with the store and collects what changed for the next announcement. */
+  private sync(): void {
+    if (!this.dirty) {
       return;
     }
+    this.dirty = false;
+    const changedIds = new Set(this.changedIds);
+    this.changedIds.clear();
+    const allRows = this.checkAllRows;
+    this.checkAllRows = false;
+
+    const active = this.services.credentials.active();
+    const by = settings.groupBy() === 'status' ? 'status' : 'run';
+    const fresh = this.readGroups(active?.id, by);
+    const shape = this.shape;
+    if (
+      !shape ||
+      shape.integrationId !== active?.id ||
+      shape.integrationName !== active?.name ||
+      shape.by !== by ||
+      shape.groups.length !== fresh.length ||
+      shape.groups.some((g, i) => g.key !== fresh[i].key)
+    ) {
+      this.reshape(active?.id, active?.name, by, fresh);
+      this.fireWholeTree ||= shape !== undefined;
+      return;
+    }
+
     const now = this.services.clock.now();
-    for (const session of this.services.sessions.store.list(integrationId)) {
-      const cached = this.items.get(session);
-      if (cached && cached.age !== this.rowKey(session, now)) {
-        this.scheduleRender();
+    const seen = new Set<string>();
+    const left = new Set<string>();
+    const joined = new Set<string>();
+    shape.total = 0;
+    shape.groups.forEach((group, i) => {
+      const sessions = fresh[i].sessions;
+      const before = group.sessions;
+      group.sessions = sessions;
+      shape.total += sessions.length;
+      const rows = sessions.map((session) => this.nodeFor(session));
+      this.children.set(group, rows);
+      sessions.forEach((session) => seen.add(session.id));
+      const membersChanged = before.length !== sessions.length || before.some((session, k) => session.id !== sessions[k].id);
+      if (membersChanged) {
+        const is = new Set(sessions.map((x) => x.id));
+        const was = new Set(before.map((x) => x.id));
+        before.forEach((x) => !is.has(x.id) && left.add(x.id));
+        sessions.forEach((x) => !was.has(x.id) && joined.add(x.id));
+      }
+      if (membersChanged) {
+        this.toFire.add(group); // its rows are fetched again with it
         return;
       }
+      for (const row of rows) {
+        if (!allRows && !changedIds.has(row.session.id)) {
+          continue;
+        }
+        const shownRow = this.shown.get(row);
+        if (shownRow !== undefined && shownRow !== this.rowSignature(row.session, now)) {
+          this.toFire.add(row);
+        }
+      }
+    });
+    for (const id of this.sessionNodes.keys()) {
+      if (!seen.has(id)) {
+        this.sessionNodes.delete(id);
+      }
+    }
+    if ([...joined].some((id) => left.has(id))) {
+      // A session moved to another (status) group: the same element must not sit in two groups
+      // while the workbench updates them one by one.
+      this.fireWholeTree = true;
     }
   }
 
+  private readGroups(integrationId: string | undefined, by: 'run' | 'status'): Array<{ key: string; status?: SessionStatus; sessions: readonly TrackedSession[] }> {
+    if (!integrationId) {
+      return [];
+    }
+    const store = this.services.sessions.store;
+    return by === 'status'
+      ? store.groupByStatus(integrationId).map((g) => ({ key: g.status, status: g.status, sessions: g.sessions }))
+      : store.groupByLabel(integrationId).map((g) => ({ key: g.label, sessions: g.sessions }));
+  }
+
+  /** New groups (the whole tree is announced); rows and groups that stay keep their node objects. */
+  private reshape(
+    integrationId: string | undefined,
+    integrationName: string | undefined,
+    by: 'run' | 'status',
+    fresh: ReturnType<SessionTreeProvider['readGroups']>,
+  ): void {
+    if (this.shape?.integrationId !== integrationId) {
+      this.groupNodes.clear();
+      this.sessionNodes.clear();
+    }
+    const groups: Mutable<GroupNode>[] = [];
+    const seenGroups = new Set<string>();
+    const seen = new Set<string>();
+    let total = 0;
+    for (const g of fresh) {
+      const nodeKey = `${by}/${g.key}`;
+      let group = this.groupNodes.get(nodeKey);
+      if (!group) {
+        group = { kind: 'group', by, key: g.key, integrationId: integrationId!, sessions: g.sessions };
+        if (g.status) {
+          group.status = g.status;
+        }
+        this.groupNodes.set(nodeKey, group);
+      }
+      group.sessions = g.sessions;
+      this.children.set(group, g.sessions.map((session) => this.nodeFor(session)));
+      g.sessions.forEach((session) => seen.add(session.id));
+      seenGroups.add(nodeKey);
+      groups.push(group);
+      total += g.sessions.length;
+    }
+    for (const key of this.groupNodes.keys()) {
+      if (!seenGroups.has(key)) {
+        this.groupNodes.delete(key);
+      }
+    }
+    for (const id of this.sessionNodes.keys()) {
+      if (!seen.has(id)) {
+        this.sessionNodes.delete(id);
+      }
+    }
+    this.shape = { integrationId, integrationName, by, groups, total };
+  }
+
   getChildren(node?: SessionTreeNode): SessionTreeNode[] {
+    this.sync();
     if (!node) {
-      return this.groups();
+      return this.shape?.groups ?? [];
     }
     if (node.kind === 'session') {
       return [];
     }
-    let list = this.children.get(node);
-    if (!list) {
-      list = node.sessions.map((session) => this.nodeFor(session));
-      this.children.set(node, list);
-    }
-    return list;
+    return this.children.get(node) ?? node.sessions.map((session) => this.nodeFor(session));
   }
 
   getParent(node: SessionTreeNode): SessionTreeNode | undefined {
-    if (node.kind === 'group') {
+    this.sync();
+    if (node.kind === 'group' || !this.shape) {
       return undefined;
     }
-    return this.groups().find((g) => (g.by === 'run' ? g.key === node.session.label : g.key === node.session.status));
+    const key = this.shape.by === 'run' ? node.session.label : node.session.status;
+    return this.groupNodes.get(`${this.shape.by}/${key}`);
   }
 
   getTreeItem(node: SessionTreeNode): vscode.TreeItem {
-    return node.kind === 'group' ? this.groupItem(node) : this.sessionItem(node.session);
+    this.sync();
+    return node.kind === 'group' ? this.groupItem(node) : this.sessionItem(node);
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: SessionTreeNode): vscode.TreeItem {
@@ -230,23 +396,9 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
     return item;
   }
 
-  /** The groups of the active integration (computed once per change). */
+  /** The groups of the active integration. */
   groups(): GroupNode[] {
-    if (this.roots) {
-      return this.roots;
-    }
-    const integrationId = this.activeIntegrationId();
-    const store = this.services.sessions.store;
-    let roots: GroupNode[] = [];
-    if (integrationId) {
-      roots =
-        settings.groupBy() === 'status'
-          ? store.groupByStatus(integrationId).map((g) => ({ kind: 'group', by: 'status', key: g.status, status: g.status, integrationId, sessions: g.sessions }))
-          : store.groupByLabel(integrationId).map((g) => ({ kind: 'group', by: 'run', key: g.label, integrationId, sessions: g.sessions }));
-    }
-    this.roots = roots;
-    this.rootsTotal = roots.reduce((n, g) => n + g.sessions.length, 0);
-    return roots;
+    return this.getChildren() as GroupNode[];
   }
 
   /** Sessions of the active integration a DELETE may be sent for as far as known. */
@@ -255,44 +407,44 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
     return integrationId ? this.services.sessions.store.deletableCount(integrationId) : 0;
   }
 
+  /** The one node of a session (its record updated in place). */
   private nodeFor(session: TrackedSession): SessionNode {
-    let node = this.nodes.get(session);
+    let node = this.sessionNodes.get(session.id);
     if (!node) {
       node = { kind: 'session', session };
-      this.nodes.set(session, node);
+      this.sessionNodes.set(session.id, node);
     }
+    node.session = session;
     return node;
   }
 
   private groupItem(group: GroupNode): vscode.TreeItem {
     const total = group.sessions.length;
-    const first = this.groups()[0];
-    const expanded = this.rootsTotal <= EXPAND_ALL_UP_TO || (first !== undefined && first.key === group.key);
+    const first = this.shape?.groups[0];
+    const expanded = (this.shape?.total ?? 0) <= EXPAND_ALL_UP_TO || (first !== undefined && first.key === group.key);
     const label = group.by === 'status' ? statusText(group.status ?? 'unknown') : group.key;
     const item = new vscode.TreeItem(label, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `group/${group.integrationId}/${group.by}/${group.key}`;
-    let deletable = 0;
-    for (const s of group.sessions) {
-      if (isDeletableStatus(s.status)) {
-        deletable++;
-      }
-    }
+    // Only what changes with the group's members: a group re-renders all its rows (and for a moment
+    // its rows are unknown to a menu command), so a status change must not touch it.
     const count = total === 1 ? vscode.l10n.t('1 session') : vscode.l10n.t('{0} sessions', total);
-    item.description = group.by === 'run' ? vscode.l10n.t('{0} · {1} deletable', count, deletable) : count;
+    item.description = count;
     item.iconPath = group.by === 'status' ? statusIcon(group.status ?? 'unknown') : RUN_ICON;
     item.contextValue = group.by === 'run' ? 'run' : 'statusGroup';
-    item.tooltip = group.by === 'run' ? vscode.l10n.t('Run "{0}": {1}, {2} deletable', group.key, count, deletable) : undefined;
+    item.tooltip = group.by === 'run' ? vscode.l10n.t('Run "{0}": {1}', group.key, count) : undefined;
     return item;
   }
 
-  private sessionItem(session: TrackedSession): vscode.TreeItem {
+  private sessionItem(node: SessionNode): vscode.TreeItem {
+    const session = node.session;
     const now = this.services.clock.now();
-    const age = ageText(session.addedAt, now);
-    const key = this.rowKey(session, now);
-    const cached = this.items.get(session);
-    if (cached && cached.age === key) {
+    const signature = this.rowSignature(session, now);
+    this.shown.set(node, signature);
+    const cached = this.items.get(node);
+    if (cached && cached.signature === signature) {
       return cached.item;
     }
+    const age = ageText(session.addedAt, now);
     const queued = this.queuedText(session.id);
     const item = new vscode.TreeItem(shortId(session.id), vscode.TreeItemCollapsibleState.None);
     item.id = `session/${session.integrationId}/${session.id}`;
@@ -303,14 +455,18 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
     item.accessibilityInformation = {
       label: vscode.l10n.t('Session {0}, {1}, added {2}', session.id, statusText(session.status), age),
     };
-    this.items.set(session, { item, age: key });
+    this.items.set(node, { item, signature });
     return item;
   }
 
-  /** What a row's text depends on besides its (immutable) record: its age and its place in the delete queue. */
-  private rowKey(session: TrackedSession, now: number): string {
-    const queued = this.queuedText(session.id);
-    return queued ? `${ageText(session.addedAt, now)}|${queued}` : ageText(session.addedAt, now);
+  /**
+   * Everything a row shows, its tooltip included: the record's fields, its age and its place in the
+   * delete queue. A row is re-rendered exactly when this changes.
+   */
+  private rowSignature(session: TrackedSession, now: number): string {
+    const error = session.lastError;
+    const errorText = error ? `${error.code ?? ''}|${error.at}|${error.message}` : '';
+    return `${session.status}|${session.statusFetchedAt ?? ''}|${ageText(session.addedAt, now)}|${this.queuedText(session.id) ?? ''}|${session.label}|${session.source}|${session.vendorData ?? ''}|${errorText}`;
   }
 
   /** "queued · ETA 2h" while the session waits in the delete queue, "deleting…" while its DELETE is out. */
@@ -391,7 +547,7 @@ export function registerSessionsView(services: Services, options: SessionsViewOp
   let ageTimer: ReturnType<typeof setInterval> | undefined;
   const onVisibility = (visible: boolean): void => {
     if (visible) {
-      ageTimer ??= setInterval(() => provider.refreshAges(), AGE_TICK_MS);
+      ageTimer ??= setInterval(() => provider.refreshRows(), AGE_TICK_MS);
       options.autoRefresh?.trigger();
     } else if (ageTimer) {
       clearInterval(ageTimer);

@@ -2,12 +2,13 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import * as vscode from 'vscode';
+import type { Clock } from '../../src/core/clock';
 import type { VeriffStatus } from '../../src/core/status';
 import type { AutoRefreshDecision, AutoRefresher } from '../../src/vscode/autoRefresher';
 import type { RefreshSummary } from '../../src/vscode/sessionStatuses';
 import type { Services } from '../../src/vscode/services';
 import type { GroupNode, SessionNode, SessionTreeNode } from '../../src/vscode/sessionArgs';
-import type { SessionTreeProvider } from '../../src/vscode/sessionTree';
+import { RENDER_DEBOUNCE_MS, type SessionTreeProvider } from '../../src/vscode/sessionTree';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';
 import { removeAllIntegrations, services, withUser } from './helpers';
 
@@ -78,6 +79,38 @@ async function until(what: string, check: () => boolean, timeoutMs = 10000): Pro
   }
 }
 
+type Fired = SessionTreeNode[] | undefined;
+
+/** Records what the provider fires on onDidChangeTreeData (what VS Code re-renders). */
+function recordFires(s: Services): { events: Fired[]; dispose: () => void } {
+  const events: Fired[] = [];
+  const sub = tree(s).onDidChangeTreeData((e) => {
+    events.push(e === undefined || e === null ? undefined : Array.isArray(e) ? [...e] : [e]);
+  });
+  return { events, dispose: () => sub.dispose() };
+}
+
+/** Renders every group and row, as the workbench does when it shows the view. */
+function renderAll(s: Services): void {
+  for (const group of groups(s)) {
+    tree(s).getTreeItem(group);
+    for (const row of tree(s).getChildren(group)) {
+      tree(s).getTreeItem(row);
+    }
+  }
+}
+
+/** Waits until no change event is pending, then a few debounce periods more (nothing else may come). */
+async function settled(s: Services): Promise<void> {
+  await until('the tree to announce its changes', () => !tree(s).renderPending);
+  await new Promise((r) => setTimeout(r, 3 * RENDER_DEBOUNCE_MS));
+  assert.equal(tree(s).renderPending, false);
+}
+
+function describeFired(events: Fired[]): string {
+  return JSON.stringify(events.map((e) => (e === undefined ? 'whole tree' : e.map((n) => (n.kind === 'group' ? `group ${n.key}` : `row ${n.session.id.slice(0, 8)}`)))));
+}
+
 describe('sessions tree view', () => {
   let mock: MockVeriff;
   let s: Services;
@@ -132,7 +165,8 @@ describe('sessions tree view', () => {
     const runItem = itemOf(s, run);
     assert.equal(runItem.label, RUN);
     assert.equal(runItem.contextValue, 'run');
-    assert.equal(runItem.description, '4 sessions · 2 deletable');
+    assert.equal(runItem.description, '4 sessions', 'nothing a status change alters: a group re-renders all its rows');
+    assert.equal(runItem.tooltip, `Run "${RUN}": 4 sessions`);
     assert.equal(runItem.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
 
     const expect: Array<[string, string, string, string | undefined, string]> = [
@@ -267,11 +301,15 @@ describe('sessions tree view', () => {
     }
     const first = performance.now() - started;
     assert.equal(rows.length, 10_000);
-    const again = performance.now();
-    for (const node of rows) {
-      tree(s).getTreeItem(node);
+    // Best of five: the bound is about the cache, not the other processes of a busy machine.
+    let cached = Infinity;
+    for (let run = 0; run < 5; run++) {
+      const again = performance.now();
+      for (const node of rows) {
+        tree(s).getTreeItem(node);
+      }
+      cached = Math.min(cached, performance.now() - again);
     }
-    const cached = performance.now() - again;
     assert.ok(first < 1500, `first render of 10,000 rows took ${first.toFixed(0)} ms`);
     assert.ok(cached < 200, `cached items took ${cached.toFixed(0)} ms`);
     assert.equal(tree(s).deletableCount(), 10_000);
@@ -430,5 +468,114 @@ describe('sessions tree view', () => {
     for (const command of ['veriff.groupByRun', 'veriff.groupByStatus']) {
       assert.ok(title.some((m) => m.command === command && !m.group.startsWith('navigation')), `${command} in the ... menu`);
     }
+  });
+  describe('change events: only what changed, coalesced', () => {
+    it('a status fetch of one row fires that row only, as the same node object, also when the status changes', async () => {
+      const ids = Array.from({ length: 30 }, () => track('approved'));
+      await withUser([], () => vscode.commands.executeCommand('veriff.refreshSessions'));
+      await settled(s);
+      renderAll(s);
+      const node = nodeOf(s, ids[7]);
+      const fired = recordFires(s);
+      try {
+        await withUser([], () => vscode.commands.executeCommand('veriff.refreshSessions', node, [node]));
+        await settled(s);
+        assert.equal(describeFired(fired.events), JSON.stringify([[`row ${ids[7].slice(0, 8)}`]]));
+        assert.equal(fired.events[0]![0], node, 'the very node VS Code holds, so it finds the row');
+        assert.equal(nodeOf(s, ids[7]), node, 'the row keeps its node');
+
+        // Veriff now says "submitted" (not deletable): still that row alone, and the badge follows.
+        mock.server.state.setStatus(ids[7], 'submitted');
+        renderAll(s);
+        fired.events.length = 0;
+        await withUser([], () => vscode.commands.executeCommand('veriff.refreshSessions', node, [node]));
+        await settled(s);
+        assert.equal(describeFired(fired.events), JSON.stringify([[`row ${ids[7].slice(0, 8)}`]]));
+        assert.match(String(itemOf(s, node).description), /^submitted/);
+        assert.equal(tree(s).view?.badge?.value, 29);
+      } finally {
+        fired.dispose();
+      }
+    });
+
+    it('a refresh of many sessions fires batches of rows, never the whole tree', async () => {
+      const ids = Array.from({ length: 32 }, () => track('approved'));
+      await settled(s);
+      renderAll(s);
+      const fired = recordFires(s);
+      mock.server.injectFault({ kind: 'delay', ms: 30 }, { times: Infinity, method: 'GET' });
+      try {
+        const summary = await withUser([], () => vscode.commands.executeCommand<RefreshSummary>('veriff.refreshSessions'));
+        assert.equal(summary?.refreshed, 32);
+        await settled(s);
+        assert.ok(fired.events.length > 1 && fired.events.length < 16, `coalesced into a few events: ${describeFired(fired.events)}`);
+        assert.ok(fired.events.every((e) => e !== undefined && e.every((n) => n.kind === 'session')), `rows only: ${describeFired(fired.events)}`);
+        const rows = fired.events.flatMap((e) => e ?? []) as SessionNode[];
+        assert.deepEqual(new Set(rows.map((n) => n.session.id)), new Set(ids), 'every row once its status arrived');
+        assert.ok(rows.every((n) => n === nodeOf(s, n.session.id)));
+      } finally {
+        fired.dispose();
+        mock.server.clearFaults();
+      }
+    });
+
+    it('fires nothing for the timer or unrelated state when no row changed, and the rows whose age text did', async () => {
+      const ids = [track('approved'), track('approved', 'run-b')];
+      await withUser([], () => vscode.commands.executeCommand('veriff.refreshSessions'));
+      await settled(s);
+      renderAll(s);
+      const fired = recordFires(s);
+      const other = await startMockVeriff();
+      const mutable = s as { clock: Clock };
+      const clock = s.clock;
+      try {
+        tree(s).refreshRows(); // the minute tick, or a change of the delete queue
+        s.sessions.store.add('another-integration', [randomUUID()], { source: 'typed', label: RUN });
+        await withUser([], () =>
+          vscode.commands.executeCommand('veriff.setCredentials', { name: 'Other', apiUrl: other.server.url, apiKey: other.apiKey, sharedSecret: other.sharedSecret }),
+        );
+        await vscode.commands.executeCommand('veriff.selectIntegration', 'Test');
+        await settled(s);
+        fired.events.length = 0;
+        renderAll(s);
+        await s.credentials.remove(s.credentials.list().find((i) => i.name === 'Other')!.id); // not the active one
+        tree(s).refreshRows();
+        await settled(s);
+        assert.deepEqual(describeFired(fired.events), '[]');
+
+        mutable.clock = { now: () => clock.now() + 5 * 60_000 };
+        tree(s).refreshRows();
+        await settled(s);
+        assert.equal(fired.events.length, 1);
+        assert.deepEqual(new Set((fired.events[0] ?? []).map((n) => (n as SessionNode).session?.id)), new Set(ids), 'both rows (5m ago), no group');
+        assert.match(String(itemOf(s, nodeOf(s, ids[0])).description), /approved · 5m ago/);
+      } finally {
+        mutable.clock = clock;
+        fired.dispose();
+        s.sessions.store.remove('another-integration', s.sessions.store.list('another-integration').map((x) => x.id));
+        await other.server.close();
+      }
+    });
+
+    it('a session added to a run fires that run; a new run fires the whole tree', async () => {
+      track('approved');
+      await new Promise((r) => setTimeout(r, 5)); // run-b is the newest run, shown first
+      track('approved', 'run-b');
+      await settled(s);
+      renderAll(s);
+      const fired = recordFires(s);
+      try {
+        await new Promise((r) => setTimeout(r, 5));
+        track('approved', 'run-b'); // still the newest run: the order of the runs stays
+        await settled(s);
+        assert.equal(describeFired(fired.events), JSON.stringify([['group run-b']]));
+        fired.events.length = 0;
+        track('approved', 'run-c');
+        await settled(s);
+        assert.equal(describeFired(fired.events), JSON.stringify(['whole tree']));
+      } finally {
+        fired.dispose();
+      }
+    });
   });
 });

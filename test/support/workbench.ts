@@ -167,14 +167,21 @@ export async function screenshot(page: Page, name: string, opts: { readme?: bool
 export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 30000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
+  let problem = '';
   while (Date.now() < deadline) {
-    last = (await locator.textContent({ timeout: timeoutMs }).catch(() => '')) ?? '';
+    try {
+      last = (await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) })) ?? '';
+      problem = '';
+    } catch (err) {
+      // Not there (yet), or more than one element matches: say which when the time is up.
+      problem = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    }
     if (pattern.test(last.replace(/\u00a0/g, ' '))) {
       return last;
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`text ${pattern} did not appear; last text: ${last.slice(0, 500)}`);
+  throw new Error(`text ${pattern} did not appear; last text: ${last.slice(0, 500)}${problem ? `; last problem: ${problem}` : ''}`);
 }
 
 /** Drags the sidebar's edge so rows show their whole description (readable screenshots). */
@@ -287,8 +294,10 @@ export async function confirmDialog(page: Page, expected: RegExp, button = 'Dele
 }
 
 /**
- * Right-clicks a row and chooses `entry` from its context menu, as a user would; with `screenshot`,
- * takes one (named so) while the menu is open and the entry hovered.
+ * Right-clicks a row and chooses `entry` from its context menu, as a user would, once: a menu that
+ * closes by itself, or an entry that does nothing, fails the test (no second try: that would hide
+ * the defect). With `screenshot`, takes one while the menu is open and the entry hovered; with
+ * `opens`, checks that the entry brought that up.
  */
 export async function chooseFromContextMenu(
   page: Page,
@@ -296,35 +305,43 @@ export async function chooseFromContextMenu(
   entry: string,
   opts: { screenshot?: string; readme?: boolean; opens?: Locator } = {},
 ): Promise<void> {
-  // The workbench closes an open context menu when the tree re-renders (a status refresh, the
-  // ages ticking), swallowing the choice; with `opens` (what the entry brings up) a swallowed
-  // choice is noticed and the menu opened again, as a user would.
-  for (let attempt = 1; ; attempt++) {
-    await row.click({ button: 'right' });
-    const menu = page.locator('.context-view .monaco-menu');
-    await menu.waitFor({ state: 'visible', timeout: 15000 });
-    const item = menu.locator('.action-item', { hasText: entry }).first();
-    if (!(await item.isVisible())) {
-      const entries = (await menu.locator('.action-item').allTextContents()).map((t) => t.trim()).filter(Boolean);
-      throw new Error(`context menu has no "${entry}"; it has: ${entries.join(' | ')}`);
-    }
-    await item.hover();
-    if (opts.screenshot && attempt === 1) {
-      await screenshot(page, opts.screenshot, { readme: opts.readme });
-    }
-    // A click right after the menu opens can be ignored by the workbench; focus + Enter is reliable.
-    await item.locator('.action-menu-item').first().focus();
-    await page.keyboard.press('Enter');
-    await menu.waitFor({ state: 'hidden', timeout: 15000 });
-    if (!opts.opens) {
-      return;
-    }
-    const opened = await opts.opens.first().waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
-    if (opened) {
-      return;
-    }
-    if (attempt >= 3) {
-      throw new Error(`"${entry}" from the context menu did not open what it should after ${attempt} tries`);
+  const menu = await openContextMenu(page, row);
+  await chooseFromOpenMenu(page, menu, entry, opts);
+}
+
+/** Right-clicks a row and returns its context menu once it is visible. */
+export async function openContextMenu(page: Page, row: Locator): Promise<Locator> {
+  await row.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor({ state: 'visible', timeout: 15000 });
+  return menu;
+}
+
+/** Chooses `entry` from an open context menu (see chooseFromContextMenu). */
+export async function chooseFromOpenMenu(
+  page: Page,
+  menu: Locator,
+  entry: string,
+  opts: { screenshot?: string; readme?: boolean; opens?: Locator } = {},
+): Promise<void> {
+  const item = menu.locator('.action-item', { hasText: entry }).first();
+  if (!(await item.isVisible())) {
+    const entries = (await menu.locator('.action-item').allTextContents()).map((t) => t.trim()).filter(Boolean);
+    throw new Error(`context menu has no "${entry}"; it has: ${entries.join(' | ')}`);
+  }
+  await item.hover();
+  if (opts.screenshot) {
+    await screenshot(page, opts.screenshot, { readme: opts.readme });
+  }
+  // The menu ignores a mouse click in its first moments (the right-click's own release must not
+  // choose an entry); keyboard focus + Enter is what a user's choice looks like at any moment.
+  await item.locator('.action-menu-item').first().focus({ timeout: 5000 });
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden', timeout: 15000 });
+  if (opts.opens) {
+    const opened = await opts.opens.first().waitFor({ state: 'visible', timeout: 15000 }).then(() => true, () => false);
+    if (!opened) {
+      throw new Error(`"${entry}" from the context menu did not open what it should`);
     }
   }
 }

@@ -72,6 +72,8 @@ export interface RequestLogEntry {
 export interface VeriffServerOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /** How many requests the log keeps (default MAX_LOGGED_REQUESTS). */
+  maxLoggedRequests?: number;
   /** Clock for the rate limiter and timestamps; must be the state's clock when both are given. */
   clock?: Clock;
   state?: SandboxState;
@@ -152,7 +154,11 @@ export class VeriffServer {
   private boundPort = 0;
   private closing: Promise<void> | undefined;
 
-  private constructor(state: SandboxState, private readonly controlApi: boolean) {
+  private constructor(
+    state: SandboxState,
+    private readonly controlApi: boolean,
+    private readonly maxLogged: number,
+  ) {
     this.state = state;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch(() => this.failUnexpectedly(res));
@@ -169,7 +175,7 @@ export class VeriffServer {
       throw new Error('Pass the clock through the SandboxState when giving both.');
     }
     const state = opts.state ?? new SandboxState({ clock: opts.clock });
-    const server = new VeriffServer(state, opts.controlApi ?? false);
+    const server = new VeriffServer(state, opts.controlApi ?? false, opts.maxLoggedRequests ?? MAX_LOGGED_REQUESTS);
     await server.listen(opts.port ?? 0);
     return server;
   }
@@ -186,12 +192,12 @@ export class VeriffServer {
   /** Keeps the request log bounded: a sandbox running for days must not grow without limit. */
   private remember(entry: RequestLogEntry): void {
     this.log.push(entry);
-    if (this.log.length > MAX_LOGGED_REQUESTS) {
-      this.log.splice(0, this.log.length - MAX_LOGGED_REQUESTS);
+    if (this.log.length > this.maxLogged) {
+      this.log.splice(0, this.log.length - this.maxLogged);
     }
   }
 
-  /** Copy of the request log (the latest MAX_LOGGED_REQUESTS), oldest answer first. Control-API and `/v/` page requests are not logged. */
+  /** Copy of the request log (the latest `maxLoggedRequests`), oldest answer first. Control-API and `/v/` page requests are not logged. */
   get requests(): RequestLogEntry[] {
     return this.log.map((entry) => ({ ...entry }));
   }
