@@ -61,6 +61,7 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
     log,
     clock: systemClock,
     describe: (failure) => describeFailure(failure).text,
+    onAnswer: (target, _id, result) => services.budgetStatusBar?.noteAnswer(target.key, result),
   });
   const services: Services = { context, log, credentials, access, sessions, clock: systemClock, ui: vscodeUserInput, terminalOutput, sandbox, pipeline, contextKeys: new ContextKeys() };
   context.subscriptions.push(log, credentials, access, sessions, terminalOutput, sandbox, ...registerCommands(services));

@@ -56,6 +56,8 @@ export interface DeletePipelineDeps {
   clock: Clock;
   /** User-facing text of a failure, recorded on the session's row. */
   describe(failure: DeleteFailure): string;
+  /** Told every answer (e.g. the status bar notes a 403 "deletion not enabled"). */
+  onAnswer?(target: DeleteTarget, id: string, result: DeleteResult): void;
 }
 
 export interface SendOptions {
@@ -139,6 +141,7 @@ export class DeletePipeline {
       recordDeleteResult(this.deps.sessions as SessionStore, target.integrationId, id, result, this.deps.describe, this.deps.clock.now());
     }
     this.logResult(who, id, result, opts);
+    this.deps.onAnswer?.(target, id, result);
     return { kind: 'sent', result };
   }
 

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { BudgetRemaining } from '../core/budget';
+import { budgetLook, problemOfDeleteResult, type BudgetProblem } from '../core/budgetLook';
+import type { DeleteResult } from '../core/deletePlan';
 import type { BudgetService, QueueOverview } from './budget/budgetService';
 import { aboutText, clockText, whenText } from './budget/budgetText';
 import type { Integration } from './credentials';
@@ -38,14 +40,20 @@ export interface BudgetFigures {
 
 /**
  * The delete budget of the active integration in the status bar: `$(trash) 3/5 · 8/10` (left
- * this hour / limit · left in 24 hours / limit) and ` $(clock) 4 queued` while deletes wait.
- * Re-rendered on every spend, queue change and credential change, and by one timer set for when
- * the next slot frees (never a poll).
+ * this hour / limit · left in 24 hours / limit), ` $(history) 14:05` while no delete is left (when
+ * the next one may go; warning colour) and ` $(clock) 4 queued` while deletes wait. The error
+ * colour only for what the user must fix: credentials that cannot be read or are refused, session
+ * deletion not enabled (403, code 1301). Re-rendered on every spend, answer, queue change and
+ * credential change, and by one timer set for when the next slot frees (never a poll).
  */
 export class BudgetStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private visible = false;
   private active: { integration: Integration; key: string } | undefined;
+  /** The active integration whose secrets could not be read. */
+  private unreadable: Integration | undefined;
+  /** Problems the user must fix, per budget key, from Veriff's answers to DELETEs. */
+  private readonly problems = new Map<string, BudgetProblem>();
   private timer: { handle: unknown; at: number; timers: BudgetService['time']['timers'] } | undefined;
   private resolving: Promise<void> = Promise.resolve();
   private readonly disposables: vscode.Disposable[] = [];
@@ -81,6 +89,9 @@ export class BudgetStatusBar implements vscode.Disposable {
         }
       }
       this.active = integration && key ? { integration, key } : undefined;
+      this.unreadable = integration && !key ? integration : undefined;
+      // New credentials: what Veriff said about the old ones no longer holds.
+      this.problems.clear();
       this.render();
     });
     return this.resolving;
@@ -109,51 +120,96 @@ export class BudgetStatusBar implements vscode.Disposable {
     };
   }
 
+  /** A DELETE's answer (from the pipeline): notes or clears a problem the user must fix. */
+  noteAnswer(key: string, result: DeleteResult): void {
+    const problem = problemOfDeleteResult(result);
+    if (problem === undefined || (problem === null && !this.problems.has(key))) {
+      return;
+    }
+    if (problem === null) {
+      this.problems.delete(key);
+    } else {
+      this.problems.set(key, problem);
+    }
+    this.render();
+  }
+
   render(): void {
     this.renderCount++;
     const f = this.figures();
     if (!f) {
       this.clearTimer();
-      if (this.visible) {
+      if (this.unreadable) {
+        this.renderUnreadable(this.unreadable);
+      } else if (this.visible) {
         this.item.hide();
         this.visible = false;
       }
       return;
     }
     const { remaining: r, queue } = f;
+    const problem = this.problems.get(f.key);
+    const look = budgetLook(r, problem);
     let text = `$(trash) ${f.hourShown}/${r.hourLimit} · ${r.day}/${r.dayLimit}`;
+    if (problem) {
+      text += ' $(error)';
+    } else if (look.nextAt !== undefined) {
+      text += ` $(history) ${clockText(look.nextAt, f.now)}`;
+    }
     if (queue.count > 0) {
       text += ` $(clock) ${vscode.l10n.t('{0} queued', queue.count)}`;
     }
     this.item.text = text;
-    this.item.tooltip = this.tooltip(f);
+    this.item.tooltip = this.tooltip(f, problem);
+    this.item.command = SHOW_BUDGET_COMMAND;
     this.item.backgroundColor =
-      r.available === 0
+      look.tone === 'error'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : r.available === 1
+        : look.tone === 'warning'
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     const queued = queue.count > 0 ? vscode.l10n.t(', {0} deletes queued', queue.count) : '';
+    const next = look.nextAt !== undefined && !problem ? vscode.l10n.t(', the next delete may go at {0}', clockText(look.nextAt, f.now)) : '';
+    const trouble = problem ? `. ${problemText(problem, f.integration.name)}` : '';
     this.item.accessibilityInformation = {
-      label: vscode.l10n.t(
-        'Veriff delete budget for {0}: {1} of {2} deletes left this hour, {3} of {4} left in 24 hours{5}',
-        f.integration.name,
-        f.hourShown,
-        r.hourLimit,
-        r.day,
-        r.dayLimit,
-        queued,
-      ),
+      label:
+        vscode.l10n.t(
+          'Veriff delete budget for {0}: {1} of {2} deletes left this hour, {3} of {4} left in 24 hours{5}',
+          f.integration.name,
+          f.hourShown,
+          r.hourLimit,
+          r.day,
+          r.dayLimit,
+          `${next}${queued}`,
+        ) + trouble,
       role: 'button',
     };
+    this.show();
+    this.arm(r.blockedUntil ?? r.nextFreeAt);
+  }
+
+  /** The active integration's secrets cannot be read: nothing can be deleted until the user sets them again. */
+  private renderUnreadable(integration: Integration): void {
+    const text = problemText({ kind: 'credentialsUnreadable' }, integration.name);
+    this.item.text = `$(trash) $(error) ${vscode.l10n.t('Veriff credentials')}`;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${vscode.l10n.t('Veriff delete budget')}** — ${escapeMarkdown(integration.name)}\n\n$(error) ${escapeMarkdown(text)}\n\n${vscode.l10n.t('Click to set the API credentials.')}`);
+    this.item.tooltip = md;
+    this.tooltipText = [`${vscode.l10n.t('Veriff delete budget')} — ${integration.name}`, text, vscode.l10n.t('Click to set the API credentials.')].join('\n');
+    this.item.command = 'veriff.setCredentials';
+    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    this.item.accessibilityInformation = { label: text, role: 'button' };
+    this.show();
+  }
+
+  private show(): void {
     if (!this.visible) {
       this.item.show();
       this.visible = true;
     }
-    this.arm(r.blockedUntil ?? r.nextFreeAt);
   }
 
-  private tooltip(f: BudgetFigures): vscode.MarkdownString {
+  private tooltip(f: BudgetFigures, problem: BudgetProblem | undefined): vscode.MarkdownString {
     const { remaining: r, queue, now } = f;
     const md = new vscode.MarkdownString(undefined, true);
     const plain: string[] = [];
@@ -163,6 +219,9 @@ export class BudgetStatusBar implements vscode.Disposable {
       md.appendMarkdown(`$(${icon}) ${escapeMarkdown(text)}  \n`);
       plain.push(text);
     };
+    if (problem) {
+      line('error', problemText(problem, f.integration.name));
+    }
     line('watch', vscode.l10n.t('This hour: {0} of {1} deletes left', f.hourShown, r.hourLimit));
     line('calendar', vscode.l10n.t('Last 24 hours: {0} of {1} deletes left', r.day, r.dayLimit));
     if (r.blockedUntil !== undefined) {
@@ -252,6 +311,18 @@ export class BudgetStatusBar implements vscode.Disposable {
     for (const d of this.disposables) {
       d.dispose();
     }
+  }
+}
+
+/** What the user must fix, in a sentence. */
+function problemText(problem: BudgetProblem, integrationName: string): string {
+  switch (problem.kind) {
+    case 'credentialsUnreadable':
+      return vscode.l10n.t('The API key and shared secret of {0} cannot be read: set the API credentials again.', integrationName);
+    case 'deleteNotEnabled':
+      return vscode.l10n.t('Veriff has not enabled session deletion for {0} (403, code 1301): ask Veriff support to turn it on.', integrationName);
+    case 'credentialsRefused':
+      return vscode.l10n.t('Veriff refused the API credentials of {0} ({1}): check the API key and shared secret.', integrationName, problem.code !== undefined ? `${problem.http}, code ${problem.code}` : String(problem.http));
   }
 }
 

@@ -10,7 +10,7 @@ import type { TidyUpSummary } from '../../src/vscode/commands/tidyUp';
 import { apiKeyFingerprint } from '../../src/vscode/credentials';
 import type { ScriptedUserInput } from '../support/scriptedUserInput';
 import { withUser } from './helpers';
-import { HOUR, DAY, advanceTo, deleteAnswers, eventually, seed, sendingOrder, setting, setUpBudget, statusText, tearDownBudget, type BudgetHarness } from './budgetHarness';
+import { HOUR, DAY, advanceTo, deleteAnswers, eventually, nextSlot, seed, sendingOrder, setting, setUpBudget, statusText, tearDownBudget, type BudgetHarness } from './budgetHarness';
 
 const del = (...args: unknown[]) => vscode.commands.executeCommand<DeleteSummary | undefined>('veriff.deleteSession', ...args);
 const tidy = () => vscode.commands.executeCommand<TidyUpSummary | undefined>('veriff.tidyUp');
@@ -65,13 +65,16 @@ describe('delete budget: status bar, gate and shared state', () => {
       assert.match(confirms(user)[0], /This uses 3 of the 4 deletes left this hour \(9 left today\)\./);
     });
     assert.equal(statusText(h), '$(trash) 1/5 · 6/10');
-    assert.equal(h.bar.snapshot().backgroundColor, 'statusBarItem.warningBackground', 'one left in the tighter window');
+    assert.equal(h.bar.snapshot().backgroundColor, undefined, 'one left is no reason for a colour');
 
     await withUser([{ confirm: 'Delete' }], () => del(ids[4]));
     const spent = h.bar.snapshot();
-    assert.equal(spent.text, '$(trash) 0/5 · 5/10');
-    assert.equal(spent.backgroundColor, 'statusBarItem.errorBackground');
-    assert.match(spent.tooltip, /The next delete frees in 60 min \(at /);
+    // Spent is the normal state after a tidy-up: warning colour, and when the next delete may go.
+    const at = /The next delete frees in 60 min \(at ([^)]+)\)/.exec(spent.tooltip)?.[1];
+    assert.ok(at, `the tooltip says when: ${spent.tooltip}`);
+    assert.equal(spent.text, `$(trash) 0/5 · 5/10 $(history) ${at}`);
+    assert.equal(spent.backgroundColor, 'statusBarItem.warningBackground');
+    assert.match(spent.accessibilityLabel, new RegExp(`the next delete may go at ${at}`));
 
     // Nothing left: "Delete Session" sends nothing and says when the next one frees.
     await withUser([], async (user) => {
@@ -110,8 +113,8 @@ describe('delete budget: status bar, gate and shared state', () => {
     });
     assert.deepEqual(deleteAnswers(h), [429]);
     const snap = h.bar.snapshot();
-    assert.equal(snap.text, '$(trash) 0/5 · 9/10', 'the hour shows as spent; the 429 DELETE counted');
-    assert.equal(snap.backgroundColor, 'statusBarItem.errorBackground');
+    assert.equal(snap.text, `$(trash) 0/5 · 9/10${nextSlot(h)}`, 'the hour shows as spent; the 429 DELETE counted');
+    assert.equal(snap.backgroundColor, 'statusBarItem.warningBackground', 'a 429 passes by itself: no error colour');
     assert.match(snap.tooltip, /Veriff answered 429/);
     await withUser([], async (user) => {
       await del(ids[1]);
@@ -195,7 +198,7 @@ describe('delete budget: status bar, gate and shared state', () => {
       assert.equal(summary?.queued.length, 2);
       assert.match(confirms(user)[0], /Queued sessions wait for "Run Now"/);
     });
-    assert.equal(statusText(h), '$(trash) 0/5 · 5/10 $(clock) 2 queued');
+    assert.equal(statusText(h), `$(trash) 0/5 · 5/10${nextSlot(h)} $(clock) 2 queued`);
     assert.match(h.bar.snapshot().tooltip, /only by "Run Now"/);
     await advanceTo(h, h.t0 + 2 * HOUR);
     assert.equal(deleteAnswers(h).length, 5, 'nothing goes by itself with the setting off');
@@ -226,7 +229,7 @@ describe('delete budget: status bar, gate and shared state', () => {
     h = await setUpBudget();
     const ids = seed(h, Array(9).fill('approved'));
     await withUser([{ confirm: 'Tidy Up' }], () => tidy());
-    assert.equal(statusText(h), '$(trash) 0/5 · 5/10 $(clock) 4 queued');
+    assert.equal(statusText(h), `$(trash) 0/5 · 5/10${nextSlot(h)} $(clock) 4 queued`);
     await withUser([{ pick: 'Pause Queue' }], () => showBudget());
     assert.equal(h.budget.isPaused, true);
     assert.match(h.bar.snapshot().tooltip, /The queue is paused/);
@@ -242,12 +245,12 @@ describe('delete budget: status bar, gate and shared state', () => {
     // Clear: a second tidy-up queues, then the queue is cleared; the sessions stay tracked.
     const more = seed(h, ['approved', 'approved'], 'run-2');
     await withUser([{ confirm: 'Tidy Up' }], () => tidy());
-    assert.equal(statusText(h), '$(trash) 0/5 · 0/10 $(clock) 1 queued');
+    assert.equal(statusText(h), `$(trash) 0/5 · 0/10${nextSlot(h)} $(clock) 1 queued`);
     await withUser([{ pick: 'Clear Queue' }], async (user) => {
       assert.equal((await showBudget())?.cleared, 1);
       assert.match(user.messages('info').join('\n'), /Cleared 1 queued deletes; the sessions stay tracked/);
     });
-    assert.equal(statusText(h), '$(trash) 0/5 · 0/10');
+    assert.equal(statusText(h), `$(trash) 0/5 · 0/10${nextSlot(h)}`);
     assert.equal(h.budget.queue.size, 0);
     await advanceTo(h, h.t0 + 2 * DAY);
     assert.equal(deleteAnswers(h).length, 10);
@@ -283,5 +286,33 @@ describe('delete budget: status bar, gate and shared state', () => {
     assert.equal(deleteAnswers(h).length, 7);
     assert.equal(h.budget.queue.size, 0);
     assert.equal(statusText(h), '$(trash) 3/5 · 3/10');
+  });
+  it('error colour only for what the user must fix: deletion not enabled (403, code 1301) until a DELETE goes through, unreadable credentials', async () => {
+    h = await setUpBudget();
+    const [a, b] = seed(h, ['approved', 'approved']);
+    h.mock.server.state.setDeleteEnabled(h.mock.apiKey, false);
+    await withUser([{ confirm: 'Delete' }], () => del(a));
+    assert.deepEqual(deleteAnswers(h), [403]);
+    const refused = h.bar.snapshot();
+    assert.equal(refused.backgroundColor, 'statusBarItem.errorBackground');
+    assert.equal(refused.text, '$(trash) 4/5 · 9/10 $(error)');
+    assert.match(refused.tooltip, /Veriff has not enabled session deletion for Test \(403, code 1301\): ask Veriff support/);
+    assert.match(refused.accessibilityLabel, /not enabled session deletion/);
+
+    // Veriff support turned it on: the next DELETE goes through and the colour goes.
+    h.mock.server.state.setDeleteEnabled(h.mock.apiKey, true);
+    await withUser([{ confirm: 'Delete' }], () => del(b));
+    assert.deepEqual(deleteAnswers(h), [403, 200]);
+    assert.equal(h.bar.snapshot().backgroundColor, undefined);
+    assert.equal(statusText(h), '$(trash) 3/5 · 8/10');
+
+    // The secrets of the active integration are gone (another tool, a reset keyring): the item says so and leads to the fix.
+    await h.s.context.secrets.delete(`veriff.credentials.${h.integrationId}`);
+    await eventually(() => h!.bar.snapshot().command === 'veriff.setCredentials', 'the item to notice');
+    const unreadable = h.bar.snapshot();
+    assert.equal(unreadable.visible, true);
+    assert.equal(unreadable.backgroundColor, 'statusBarItem.errorBackground');
+    assert.equal(unreadable.text, '$(trash) $(error) Veriff credentials');
+    assert.match(unreadable.tooltip, /The API key and shared secret of Test cannot be read: set the API credentials again/);
   });
 });

@@ -9,7 +9,9 @@ import { systemClock } from '../../src/core/clock';
 import { systemTimers } from '../../src/core/queueRunner';
 import type { VeriffStatus } from '../../src/core/status';
 import { BUDGET_STATE_KEY, QUEUE_STATE_KEY, type BudgetService } from '../../src/vscode/budget/budgetService';
+import { clockText } from '../../src/vscode/budget/budgetText';
 import { LEASE_STATE_KEY } from '../../src/vscode/budget/queueLease';
+import { apiKeyFingerprint } from '../../src/vscode/credentials';
 import type { BudgetStatusBar } from '../../src/vscode/budgetStatusBar';
 import type { Services } from '../../src/vscode/services';
 import { FakeTimers } from '../support/fakeTimers';
@@ -134,6 +136,12 @@ export function sendingOrder(h: BudgetHarness, ids: readonly string[]): string[]
 }
 
 export const statusText = (h: BudgetHarness): string => h.bar.snapshot().text;
+
+/** The " $(history) 14:05" the status bar adds while no delete is left: when the next one may go, by the budget's figures. */
+export function nextSlot(h: BudgetHarness): string {
+  const r = h.budget.remaining(apiKeyFingerprint(h.mock.apiKey));
+  return ` $(history) ${clockText(Math.max(r.nextFreeAt ?? 0, r.blockedUntil ?? 0), h.budget.now())}`;
+}
 
 /** Polls (for events that arrive through another window's signal) until `check` holds. */
 export async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {

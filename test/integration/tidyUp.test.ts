@@ -4,7 +4,7 @@ import type { TidyUpSummary } from '../../src/vscode/commands/tidyUp';
 import type { GroupNode, SessionNode } from '../../src/vscode/sessionArgs';
 import type { ScriptedUserInput } from '../support/scriptedUserInput';
 import { withUser } from './helpers';
-import { DAY, HOUR, advanceTo, deleteAnswers, seed, sendingOrder, setting, setUpBudget, statusText, tearDownBudget, type BudgetHarness } from './budgetHarness';
+import { DAY, HOUR, advanceTo, deleteAnswers, nextSlot, seed, sendingOrder, setting, setUpBudget, statusText, tearDownBudget, type BudgetHarness } from './budgetHarness';
 
 const MIN = 60_000;
 const TIDY_UP = 'Tidy Up';
@@ -88,8 +88,8 @@ describe('tidy up after a test run', () => {
     }
     assert.doesNotMatch(rowDescription('run-42', submitted), /queued/);
     const snap = h.bar.snapshot();
-    assert.equal(snap.text, '$(trash) 0/5 · 5/10 $(clock) 3 queued');
-    assert.equal(snap.backgroundColor, 'statusBarItem.errorBackground');
+    assert.equal(snap.text, `$(trash) 0/5 · 5/10${nextSlot(h)} $(clock) 3 queued`);
+    assert.equal(snap.backgroundColor, 'statusBarItem.warningBackground');
     assert.match(snap.tooltip, /3 deletes queued, finishing in about 1 hour/);
     assert.equal(h.budget.runner.state, 'started');
     assert.equal(h.budget.runner.nextWakeAt(), h.t0 + HOUR);
@@ -117,17 +117,17 @@ describe('tidy up after a test run', () => {
     assert.equal(summary?.queuedFinishAt, h.t0 + 2 * DAY);
     const t0 = h.t0;
     const steps: Array<[number, number, string]> = [
-      [t0, 5, '$(trash) 0/5 · 5/10 $(clock) 18 queued'],
-      [t0 + HOUR, 10, '$(trash) 0/5 · 0/10 $(clock) 13 queued'],
-      [t0 + DAY, 15, '$(trash) 0/5 · 0/10 $(clock) 8 queued'],
-      [t0 + DAY + HOUR, 20, '$(trash) 0/5 · 0/10 $(clock) 3 queued'],
+      [t0, 5, '$(trash) 0/5 · 5/10{next} $(clock) 18 queued'],
+      [t0 + HOUR, 10, '$(trash) 0/5 · 0/10{next} $(clock) 13 queued'],
+      [t0 + DAY, 15, '$(trash) 0/5 · 0/10{next} $(clock) 8 queued'],
+      [t0 + DAY + HOUR, 20, '$(trash) 0/5 · 0/10{next} $(clock) 3 queued'],
       [t0 + 2 * DAY, 23, '$(trash) 2/5 · 2/10'],
     ];
     const firedBefore = h.timers.fired;
     for (const [at, sent, text] of steps) {
       await advanceTo(h, at);
       assert.equal(h.mock.server.deleteRequests().length, sent, `DELETEs sent by ${(at - t0) / HOUR} h`);
-      assert.equal(statusText(h), text, `status bar at ${(at - t0) / HOUR} h`);
+      assert.equal(statusText(h), text.replace('{next}', nextSlot(h!)), `status bar at ${(at - t0) / HOUR} h`);
     }
     const requests = h.mock.server.deleteRequests();
     const times = requests.map((r) => r.at);
@@ -162,8 +162,8 @@ describe('tidy up after a test run', () => {
     assert.equal(summary?.queued.length, 4);
     assert.deepEqual(deleteAnswers(h), [200, 200, 429]);
     const snap = h.bar.snapshot();
-    assert.equal(snap.text, '$(trash) 0/5 · 7/10 $(clock) 4 queued', 'the hour is spent; every DELETE sent counted');
-    assert.equal(snap.backgroundColor, 'statusBarItem.errorBackground');
+    assert.equal(snap.text, `$(trash) 0/5 · 7/10${nextSlot(h)} $(clock) 4 queued`, 'the hour is spent; every DELETE sent counted');
+    assert.equal(snap.backgroundColor, 'statusBarItem.warningBackground');
     assert.match(snap.tooltip, /Veriff answered 429/);
 
     await advanceTo(h, h.t0 + 2 * HOUR);
@@ -194,7 +194,7 @@ describe('tidy up after a test run', () => {
     const queued = summary!.queued;
     assert.equal(queued.length, 3);
     const before = statusText(h);
-    assert.equal(before, '$(trash) 0/5 · 5/10 $(clock) 3 queued');
+    assert.equal(before, `$(trash) 0/5 · 5/10${nextSlot(h)} $(clock) 3 queued`);
     // Suppose the window closed while the first queued DELETE was out: Veriff deleted it, the answer was lost.
     const [lost, ...rest] = queued;
     h.mock.server.state.deleteSession(lost);
@@ -229,7 +229,9 @@ describe('tidy up after a test run', () => {
       assert.ok(paused.detail.includes('Set API Credentials'), 'with the fix');
     });
     assert.deepEqual(deleteAnswers(h), [401], 'the second DELETE was not sent');
-    assert.equal(statusText(h), '$(trash) 4/5 · 9/10 $(clock) 2 queued');
+    assert.equal(statusText(h), '$(trash) 4/5 · 9/10 $(error) $(clock) 2 queued', 'refused credentials: something for the user to fix');
+    assert.equal(h.bar.snapshot().backgroundColor, 'statusBarItem.errorBackground');
+    assert.match(h.bar.snapshot().tooltip, /Veriff refused the API credentials of Test \(401/);
     assert.match(h.bar.snapshot().tooltip, /The queue is paused/);
     await withUser([], () =>
       vscode.commands.executeCommand('veriff.setCredentials', { name: 'Test', apiUrl: h!.mock.server.url, apiKey: h!.mock.apiKey, sharedSecret: h!.mock.sharedSecret }),
