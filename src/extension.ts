@@ -3,12 +3,14 @@ import { registerCommands } from './vscode/commands/registerCommands';
 import { systemClock } from './core/clock';
 import { CredentialStore } from './vscode/credentials';
 import { VeriffLog } from './vscode/log';
+import type { BaseServices } from './vscode/baseServices';
 import type { Services } from './vscode/services';
 import { SessionRepository } from './vscode/sessionRepository';
 import { vscodeUserInput } from './vscode/userInput';
 import { VeriffAccess } from './vscode/veriffAccess';
 import { AutoRefresher } from './vscode/autoRefresher';
-import { registerSessionsView } from './vscode/sessionTree';
+import { SessionTreeProvider } from './vscode/sessionTree';
+import { registerSessionsView } from './vscode/sessionsView';
 import { LocalSandbox } from './vscode/sandbox/localSandbox';
 import { runDemo } from './vscode/sandbox/demo';
 import { describeFailure, guard } from './vscode/failures';
@@ -18,7 +20,7 @@ import { ContextKeys, trackCredentialsContext, trackSessionCountContext } from '
 import { TerminalOutputRecorder } from './vscode/terminalOutput';
 import { TrackingFileWatcher } from './vscode/trackingFileWatcher';
 import { BudgetService } from './vscode/budget/budgetService';
-import { BudgetStatusBar } from './vscode/budgetStatusBar';
+import { BudgetStatusBar } from './vscode/budget/budgetStatusBar';
 import { isUndiciLoaded } from './core/http/dispatcher';
 import { withSerialisedGlobalState } from './vscode/serialisedMemento';
 
@@ -44,39 +46,29 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   const sessions = new SessionRepository(context, log, systemClock);
   const terminalOutput = new TerminalOutputRecorder((m) => log.warn(m));
   const sandbox = new LocalSandbox(context, log, credentials);
-  // The budget service is built below from these services; the pipeline reaches it through this seam.
-  let budget: BudgetService | undefined;
-  const budgetOf = (): BudgetService => {
-    if (!budget) throw new Error('the delete budget is not ready yet');
-    return budget;
-  };
-  const pipeline = new DeletePipeline({
-    budget: {
-      reserve: (key) => budgetOf().reserve(key),
-      giveBack: (key, id) => budgetOf().giveBack(key, id),
-      rateLimited: (key, ms) => budgetOf().rateLimited(key, ms),
-      answered: (key) => budgetOf().answered(key),
-    },
+  const base: BaseServices = { context, log, credentials, access, sessions, clock: systemClock, ui: vscodeUserInput, terminalOutput, sandbox, contextKeys: new ContextKeys() };
+
+  // The delete budget and queue (shared by all windows) and the one delete pipeline, which spends
+  // from that budget; the queue sends through the pipeline once it runs (after activation).
+  const budget: BudgetService = new BudgetService(base, { pipeline: (): DeletePipeline => pipeline });
+  const budgetStatusBar = new BudgetStatusBar(base, budget);
+  const pipeline: DeletePipeline = new DeletePipeline({
+    budget,
     sessions: sessions.store,
     log,
     clock: systemClock,
     describe: (failure) => describeFailure(failure).text,
-    onAnswer: (target, _id, result) => services.budgetStatusBar?.noteAnswer(target.key, result),
+    onAnswer: (target, _id, result) => budgetStatusBar.noteAnswer(target.key, result),
   });
-  const services: Services = { context, log, credentials, access, sessions, clock: systemClock, ui: vscodeUserInput, terminalOutput, sandbox, pipeline, contextKeys: new ContextKeys() };
+  const sessionTree = new SessionTreeProvider(base, budget);
+  // One object: tests swap `ui` on it and every part sees the swap.
+  const services: Services = Object.assign(base, { pipeline, budgetService: budget, deleteQueue: budget, budgetStatusBar, sessionTree });
   context.subscriptions.push(log, credentials, access, sessions, terminalOutput, sandbox, ...registerCommands(services));
   const trackingFiles = new TrackingFileWatcher(services);
   const [sessionsApi, sessionsApiDisposable] = buildSessionsApi(services);
   context.subscriptions.push(trackingFiles, sessionsApiDisposable, trackSessionCountContext(services));
   trackingFiles.start();
-
-  // The delete budget and queue (shared by all windows) and their status-bar item.
-  budget = new BudgetService(services);
-  services.budgetService = budget;
-  services.deleteQueue = budget;
-  const budgetStatusBar = new BudgetStatusBar(services, budget);
-  services.budgetStatusBar = budgetStatusBar;
-  context.subscriptions.push(budget, budgetStatusBar, budget.onDidChange(() => services.sessionTree?.refreshRows()));
+  context.subscriptions.push(budget, budgetStatusBar, budget.onDidChange(() => sessionTree.refreshRows()));
 
   const autoRefresh = new AutoRefresher(services);
   context.subscriptions.push(autoRefresh, ...registerSessionsView(services, { autoRefresh }));

@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import type { Services } from './services';
+import type { CredentialStore } from './credentials';
+import type { SessionRepository } from './sessionRepository';
+
+/** What the context keys follow (a slice of the services, named here so this file needs no services type). */
+interface KeyedParts {
+  readonly contextKeys: ContextKeys;
+  readonly credentials: CredentialStore;
+  readonly sessions: SessionRepository;
+}
 
 /** Sets the extension's context keys for `when` clauses and remembers what it set (VS Code offers no way to read one back). */
 export class ContextKeys {
@@ -21,7 +29,7 @@ export class ContextKeys {
  * Keeps `veriff.hasCredentials` in step with the integrations: it hides the commands that need
  * credentials from the palette and the menus until there are some.
  */
-export function trackCredentialsContext(services: Services): vscode.Disposable {
+export function trackCredentialsContext(services: KeyedParts): vscode.Disposable {
   const update = (): void => {
     void services.contextKeys.set('veriff.hasCredentials', services.credentials.list().length > 0);
   };
@@ -33,7 +41,7 @@ export function trackCredentialsContext(services: Services): vscode.Disposable {
  * Keeps the `veriff.sessionCount` context key (tracked sessions of the active integration) in step
  * with the store, for `when` clauses such as the "nothing tracked yet" welcome view.
  */
-export function trackSessionCountContext(services: Services): vscode.Disposable {
+export function trackSessionCountContext(services: KeyedParts): vscode.Disposable {
   let last: number | undefined;
   const update = () => {
     const active = services.credentials.active();

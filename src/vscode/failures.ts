@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import type { Outcome } from '../core/veriffClient';
 import { SecretStorageUnavailableError } from './credentials';
-import type { Services } from './services';
+import type { BaseServices } from './baseServices';
+
+type Shows = Pick<BaseServices, 'ui' | 'log'>;
 
 /**
  * The one place where failures reach the user: a clear message and a button to the fix. Shown,
  * never awaited: a notification's promise settles only when the user closes it, and nothing may
  * wait for that.
  */
-export function showFailure(services: Services, message: string, opts: { credentialsFix?: boolean } = {}): void {
+export function showFailure(services: Shows, message: string, opts: { credentialsFix?: boolean } = {}): void {
   const setCredentials = vscode.l10n.t('Set API Credentials');
   const showLog = vscode.l10n.t('Show Log');
   const buttons = opts.credentialsFix ? [setCredentials, showLog] : [showLog];
@@ -22,7 +24,7 @@ export function showFailure(services: Services, message: string, opts: { credent
 }
 
 /** The failure of a command that needs an integration when none is set up. */
-export function showNoIntegration(services: Services): void {
+export function showNoIntegration(services: Shows): void {
   showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
 }
 
@@ -60,7 +62,7 @@ export function describeFailure(outcome: Exclude<Outcome<unknown>, { kind: 'ok' 
 }
 
 /** Runs a command body and turns anything thrown into one clear message (never swallowed). */
-export async function guard<T>(services: Services, what: string, body: () => Promise<T>): Promise<T | undefined> {
+export async function guard<T>(services: Shows, what: string, body: () => Promise<T>): Promise<T | undefined> {
   try {
     return await body();
   } catch (err) {

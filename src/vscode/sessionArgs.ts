@@ -3,7 +3,14 @@ import { normaliseSessionId } from '../core/ids';
 import { isRecord } from '../core/stateIssues';
 import type { TrackedSession } from '../core/sessions';
 import type { SessionStatus } from '../core/status';
-import type { Services } from './services';
+import type { CredentialStore } from './credentials';
+import type { ViewFocus } from './viewFocus';
+
+/** The parts argument resolution reads: the integrations, and the sessions view's focus and selection. */
+interface ArgParts {
+  readonly credentials: CredentialStore;
+  readonly sessionTree: { readonly focus: ViewFocus<SessionTreeNode> | undefined };
+}
 
 /** A row of the sessions view: what tree commands receive as their argument. */
 export interface SessionNode {
@@ -52,7 +59,7 @@ function isViewSelectionArg(value: unknown): boolean {
  * the view's selection; called bare (palette, a keybinding without arguments), the view's selection
  * if the view has the focus. Undefined when the arguments are something else (ids, nodes).
  */
-export function viewSelection(services: Services, arg?: unknown, selected?: unknown): readonly SessionTreeNode[] | undefined {
+export function viewSelection(services: ArgParts, arg?: unknown, selected?: unknown): readonly SessionTreeNode[] | undefined {
   const focus = services.sessionTree?.focus;
   if (isViewSelectionArg(arg)) {
     return focus?.selection() ?? [];
@@ -71,7 +78,7 @@ export function viewSelection(services: Services, arg?: unknown, selected?: unkn
  * With no argument (or the keybinding's marker) the focused view's selection stands in; when there
  * is none, `given` is false and the command asks.
  */
-export function resolveSessionArgs(services: Services, arg?: unknown, selected?: unknown): ResolvedArgs {
+export function resolveSessionArgs(services: ArgParts, arg?: unknown, selected?: unknown): ResolvedArgs {
   const result: ResolvedArgs = { given: false, refs: [], invalid: [], noIntegration: false };
   let items: readonly unknown[];
   const fromView = viewSelection(services, arg, selected);

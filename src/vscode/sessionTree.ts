@@ -4,14 +4,15 @@ import { shortEta } from './budget/budgetText';
 import type { SessionStoreChange, TrackedSession } from '../core/sessions';
 import { isDeletableStatus, type SessionStatus } from '../core/status';
 import type { GroupNode, SessionNode, SessionRef, SessionTreeNode } from './sessionArgs';
-import type { Services } from './services';
+import type { BaseServices } from './baseServices';
+import type { DeleteQueueView } from './budget/budgetService';
 import { settings } from './settings';
-import { ViewFocus } from './viewFocus';
+import type { ViewFocus } from './viewFocus';
 
 export const SESSIONS_VIEW_ID = 'veriff.sessions';
 /** Store changes arriving within this window are rendered once. */
 export const RENDER_DEBOUNCE_MS = 50;
-const AGE_TICK_MS = 60_000;
+export const AGE_TICK_MS = 60_000;
 /** Up to this many sessions every group starts expanded; above it only the first one. */
 const EXPAND_ALL_UP_TO = 200;
 
@@ -166,9 +167,12 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
    * @param autoRefresh what refreshes stale statuses when the view becomes visible (kept here so
    * tests reach it through `services.sessionTree`).
    */
+  /** What refreshes stale statuses when the view becomes visible (set when the view is registered). */
+  autoRefresh?: { trigger(): void };
+
   constructor(
-    private readonly services: Services,
-    readonly autoRefresh?: { trigger(): void },
+    private readonly services: BaseServices,
+    private readonly queueView: DeleteQueueView,
   ) {
     const sub = services.sessions.store.onDidChange((change: SessionStoreChange) => this.onStoreChange(change));
     this.disposables.push(
@@ -471,7 +475,7 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
 
   /** "queued · ETA 2h" while the session waits in the delete queue, "deleting…" while its DELETE is out. */
   private queuedText(id: string): string | undefined {
-    const view = this.services.deleteQueue;
+    const view = this.queueView;
     const info = view?.queuedInfo(id);
     if (!view || !info) {
       return undefined;
@@ -517,61 +521,4 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
       d.dispose();
     }
   }
-}
-
-// ---- the view -------------------------------------------------------------------------------
-
-export interface SessionsViewOptions {
-  /** Told (undebounced) each time the view becomes visible. */
-  autoRefresh?: { trigger(): void };
-}
-
-/**
- * Creates the `veriff.sessions` view on the provider and keeps its chrome in step: the badge
- * (deletable sessions) and the description (active integration).
- */
-export function registerSessionsView(services: Services, options: SessionsViewOptions = {}): vscode.Disposable[] {
-  const provider = new SessionTreeProvider(services, options.autoRefresh);
-  services.sessionTree = provider;
-  const view = vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: true });
-  provider.view = view;
-  provider.focus = new ViewFocus(view);
-  const updateChrome = (): void => {
-    const active = services.credentials.active();
-    view.description = active?.name;
-    const deletable = provider.deletableCount();
-    view.badge = deletable > 0 ? { value: deletable, tooltip: vscode.l10n.t('Tracked sessions that can be deleted: {0}', deletable) } : undefined;
-  };
-  updateChrome();
-
-  let ageTimer: ReturnType<typeof setInterval> | undefined;
-  const onVisibility = (visible: boolean): void => {
-    if (visible) {
-      ageTimer ??= setInterval(() => provider.refreshRows(), AGE_TICK_MS);
-      options.autoRefresh?.trigger();
-    } else if (ageTimer) {
-      clearInterval(ageTimer);
-      ageTimer = undefined;
-    }
-  };
-  if (view.visible) {
-    onVisibility(true);
-  }
-  return [
-    provider,
-    provider.focus,
-    view,
-    provider.onDidRender(updateChrome),
-    view.onDidChangeVisibility((e) => onVisibility(e.visible)),
-    {
-      dispose: () => {
-        if (ageTimer) {
-          clearInterval(ageTimer);
-        }
-        if (services.sessionTree === provider) {
-          services.sessionTree = undefined;
-        }
-      },
-    },
-  ];
 }

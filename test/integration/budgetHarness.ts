@@ -12,7 +12,7 @@ import { BUDGET_STATE_KEY, QUEUE_STATE_KEY, type BudgetService } from '../../src
 import { clockText } from '../../src/vscode/budget/budgetText';
 import { LEASE_STATE_KEY } from '../../src/vscode/budget/queueLease';
 import { apiKeyFingerprint } from '../../src/vscode/credentials';
-import type { BudgetStatusBar } from '../../src/vscode/budgetStatusBar';
+import type { BudgetStatusBar } from '../../src/vscode/budget/budgetStatusBar';
 import type { Services } from '../../src/vscode/services';
 import { FakeTimers } from '../support/fakeTimers';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';

@@ -9,7 +9,8 @@ import { SharedStore } from '../../core/store/sharedStore';
 import type { Reservation } from '../../core/budget';
 import type { DeleteBudget } from '../../core/deletePipeline';
 import { showFailure } from '../failures';
-import type { Services } from '../services';
+import type { BaseServices } from '../baseServices';
+import type { DeletePipeline } from '../../core/deletePipeline';
 import { settings } from '../settings';
 import { blockedText, costText } from './budgetText';
 import { QueueLease, type QueueLeaseOptions } from './queueLease';
@@ -79,6 +80,7 @@ export interface DeleteAllowance {
 export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disposable {
   private timeSource: BudgetTime;
   private readonly dir: string;
+  private readonly pipeline: () => DeletePipeline;
   private storeRef!: SharedStore;
   private mirror!: BudgetMirror;
   /** Settles when the state of earlier versions (global state) is in the store. */
@@ -99,12 +101,13 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    private readonly services: Services,
-    options: { time?: BudgetTime; lease?: QueueLeaseOptions; storeDir?: string } = {},
+    private readonly services: BaseServices,
+    options: { pipeline: () => DeletePipeline; time?: BudgetTime; lease?: QueueLeaseOptions; storeDir?: string },
   ) {
     this.timeSource = options.time ?? systemBudgetTime;
     const log = services.log;
     this.dir = options.storeDir ?? services.context.globalStorageUri.fsPath;
+    this.pipeline = options.pipeline;
     this.lease = new QueueLease(() => this.storeRef, options.lease);
     this.resolver = new ConnectionResolver(services);
     this.load();
@@ -219,7 +222,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
       ledger: this.mirror.ledger,
       queue: this.mirror.queue,
       timers: this.timeSource.timers,
-      deleter: createDeleter(this.services, this.resolver),
+      deleter: createDeleter(this.resolver, this.pipeline),
       probe: createProbe(this.services, this.resolver),
       onEvent: (event) => this.onQueueEvent(event),
     });

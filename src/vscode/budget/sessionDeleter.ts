@@ -2,7 +2,8 @@ import { queueAttemptResult } from '../../core/deleteOutcome';
 import type { DeleteAttemptResult, SessionProbe } from '../../core/queueRunner';
 import { apiKeyFingerprint } from '../credentials';
 import { describeFailure } from '../failures';
-import type { Services } from '../services';
+import type { DeletePipeline } from '../../core/deletePipeline';
+import type { BaseServices } from '../baseServices';
 import type { Connection } from '../veriffAccess';
 
 /**
@@ -12,7 +13,7 @@ import type { Connection } from '../veriffAccess';
 export class ConnectionResolver {
   private readonly keys = new Map<string, string>();
 
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: BaseServices) {}
 
   /** Forget the key → integration mapping (credentials changed). */
   reset(): void {
@@ -58,7 +59,7 @@ export class ConnectionResolver {
  * client that cannot be built spends nothing), then the pipeline reserves the slot, sends, records
  * the answer on the tracked session and logs it.
  */
-export function createDeleter(services: Services, resolver: ConnectionResolver) {
+export function createDeleter(resolver: ConnectionResolver, pipelineOf: () => DeletePipeline) {
   return async (id: string, key: string): Promise<DeleteAttemptResult> => {
     let connection: Connection | undefined;
     try {
@@ -70,7 +71,7 @@ export function createDeleter(services: Services, resolver: ConnectionResolver) 
       return { kind: 'notSent', reason: 'no API credentials for the integration of a queued session' };
     }
     const { integration } = connection;
-    const pipeline = services.pipeline;
+    const pipeline = pipelineOf();
     const { mine } = pipeline.claim(integration.id, [id]);
     if (mine.length === 0) {
       return { kind: 'busy' };
@@ -90,7 +91,7 @@ export function createDeleter(services: Services, resolver: ConnectionResolver) 
 }
 
 /** Asks (GET, no delete budget) whether a session whose DELETE answer was lost still exists. */
-export function createProbe(services: Services, resolver: ConnectionResolver): SessionProbe {
+export function createProbe(services: BaseServices, resolver: ConnectionResolver): SessionProbe {
   return async (id, key) => {
     const connection = await resolver.connect(key);
     if (!connection) {

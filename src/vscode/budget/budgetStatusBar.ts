@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { BudgetRemaining } from '../core/budget';
-import { budgetLook, problemOfDeleteResult, type BudgetProblem } from '../core/budgetLook';
-import type { DeleteResult } from '../core/deletePlan';
-import type { BudgetService, QueueOverview } from './budget/budgetService';
-import { aboutText, clockText, whenText } from './budget/budgetText';
-import type { Integration } from './credentials';
-import type { Services } from './services';
+import type { BudgetRemaining } from '../../core/budget';
+import { budgetLook, problemOfDeleteResult, type BudgetProblem } from '../../core/budgetLook';
+import type { DeleteResult } from '../../core/deletePlan';
+import type { BudgetService, QueueOverview } from './budgetService';
+import { aboutText, clockText, whenText } from './budgetText';
+import type { Integration } from '../credentials';
+import type { BaseServices } from '../baseServices';
 
 export const STATUS_BAR_ITEM_ID = 'veriff.deleteBudget';
 export const SHOW_BUDGET_COMMAND = 'veriff.showBudget';
@@ -62,7 +62,7 @@ export class BudgetStatusBar implements vscode.Disposable {
   private tooltipText = '';
 
   constructor(
-    private readonly services: Services,
+    private readonly services: BaseServices,
     private readonly budget: BudgetService,
   ) {
     this.item = vscode.window.createStatusBarItem(STATUS_BAR_ITEM_ID, vscode.StatusBarAlignment.Left, 20);

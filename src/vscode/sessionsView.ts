@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import type { Services } from './services';
+import { AGE_TICK_MS, SESSIONS_VIEW_ID } from './sessionTree';
+import { ViewFocus } from './viewFocus';
+
+// ---- the view -------------------------------------------------------------------------------
+
+export interface SessionsViewOptions {
+  /** Told (undebounced) each time the view becomes visible. */
+  autoRefresh?: { trigger(): void };
+}
+
+/**
+ * Creates the `veriff.sessions` view on the provider and keeps its chrome in step: the badge
+ * (deletable sessions) and the description (active integration).
+ */
+export function registerSessionsView(services: Services, options: SessionsViewOptions = {}): vscode.Disposable[] {
+  const provider = services.sessionTree;
+  provider.autoRefresh = options.autoRefresh;
+  const view = vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: true });
+  provider.view = view;
+  provider.focus = new ViewFocus(view);
+  const updateChrome = (): void => {
+    const active = services.credentials.active();
+    view.description = active?.name;
+    const deletable = provider.deletableCount();
+    view.badge = deletable > 0 ? { value: deletable, tooltip: vscode.l10n.t('Tracked sessions that can be deleted: {0}', deletable) } : undefined;
+  };
+  updateChrome();
+
+  let ageTimer: ReturnType<typeof setInterval> | undefined;
+  const onVisibility = (visible: boolean): void => {
+    if (visible) {
+      ageTimer ??= setInterval(() => provider.refreshRows(), AGE_TICK_MS);
+      options.autoRefresh?.trigger();
+    } else if (ageTimer) {
+      clearInterval(ageTimer);
+      ageTimer = undefined;
+    }
+  };
+  if (view.visible) {
+    onVisibility(true);
+  }
+  return [
+    provider,
+    provider.focus,
+    view,
+    provider.onDidRender(updateChrome),
+    view.onDidChangeVisibility((e) => onVisibility(e.visible)),
+    {
+      dispose: () => {
+        if (ageTimer) {
+          clearInterval(ageTimer);
+        }
+      },
+    },
+  ];
+}

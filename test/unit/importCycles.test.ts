@@ -1,0 +1,33 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+
+// scripts/importCycles.cjs is plain JavaScript run from the repository root.
+const { graph, cycles } = require(path.resolve(__dirname, '..', '..', '..', 'scripts', 'importCycles.cjs')) as {
+  graph(): Map<string, string[]>;
+  cycles(edges: Map<string, string[]>): string[][];
+};
+
+describe('import structure of src/', () => {
+  it('has no import cycle (type-only imports count too)', () => {
+    assert.deepEqual(cycles(graph()), []);
+  });
+
+  it('finds a cycle when there is one (the check can fail)', () => {
+    const edges = new Map([
+      ['/a.ts', ['/b.ts']],
+      ['/b.ts', ['/c.ts']],
+      ['/c.ts', ['/a.ts']],
+      ['/d.ts', ['/a.ts']],
+    ]);
+    assert.equal(cycles(edges).length, 1);
+    assert.equal(cycles(edges)[0].length, 3);
+  });
+
+  it('no command file imports another command file', () => {
+    const commands = [...graph()].filter(([file]) => file.includes(`${path.sep}commands${path.sep}`) && !file.endsWith('registerCommands.ts'));
+    const offenders = commands.flatMap(([file, deps]) =>
+      deps.filter((d) => d.includes(`${path.sep}commands${path.sep}`)).map((d) => `${path.basename(file)} → ${path.basename(d)}`),
+    );
+    assert.deepEqual(offenders, []);
+  });
+});
