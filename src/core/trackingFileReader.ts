@@ -103,6 +103,9 @@ export async function readTrackingFile(source: TrackingFileSource, stored: unkno
     firstLine = firstLineHash(await source.read(0, Math.min(FIRST_LINE_MAX_BYTES, stat.size)), stat.size);
     const legacyHead = position.firstLine === undefined && position.head !== undefined ? hex(await source.read(0, Math.min(LEGACY_HEAD_BYTES, stat.size))) : undefined;
     restarted = resumeOrRestart(position, { ...stat, firstLine, ...(legacyHead !== undefined ? { legacyHead } : {}) });
+    if (restarted === undefined && stat.size >= position.offset && (await source.read(position.offset - 1, position.offset))[0] !== 0x0a) {
+      restarted = 'changed (the stored position is not at a line start)';
+    }
     if (restarted !== undefined) {
       position = START;
       firstLine = undefined;
@@ -180,6 +183,7 @@ export function nodeFileSource(path: string): TrackingFileSource {
   };
 }
 
+/** A stored position this reader can resume from: past the start only with something that identifies the file. */
 function isPosition(value: unknown): value is ReadPosition {
   const p = value as ReadPosition | undefined;
   return (
@@ -187,6 +191,7 @@ function isPosition(value: unknown): value is ReadPosition {
     typeof p === 'object' &&
     Number.isSafeInteger(p.offset) &&
     p.offset >= 0 &&
+    (p.offset === 0 || typeof p.firstLine === 'string' || typeof p.head === 'string') &&
     Number.isSafeInteger(p.line) &&
     p.line >= 1 &&
     (p.ino === undefined || typeof p.ino === 'string') &&
