@@ -111,7 +111,7 @@ export function parseDeleted(requestedId: string): ShapeParser<DeletedSession> {
       return undefined;
     }
     const v = json.verification;
-    const id = isRecord(v) ? optSessionId(v.id) : undefined;
+    const id = isRecord(v) ? optString(v.id) : undefined;
     return { id: id ?? requestedId };
   };
 }
