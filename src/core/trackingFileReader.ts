@@ -115,7 +115,9 @@ export async function readTrackingFile(source: TrackingFileSource, stored: unkno
     return undefined;
   }
   const chunk = await source.read(position.offset, stat.size);
-  const text = new TextDecoder().decode(chunk);
+  // ignoreBOM keeps a byte order mark as U+FEFF, so byte offsets computed from the text stay right
+  // (the line parser trims it).
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(chunk);
   const parsed = parseTrackingFileLines(text, position.line);
   // parseTrackingFileLines counts bytes of the decoded text; invalid UTF-8 decodes to U+FFFD
   // (3 bytes), so then the offset comes from the raw bytes (the position after the last line break).

@@ -9,8 +9,8 @@ import { readTrackingFile, type TrackingFileSource } from '../../src/core/tracki
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const REQUESTED = '0b0b0b0b-1111-4222-8333-444444444444';
-/** Runs per property: enough to find the usual suspects, a few seconds in all. */
-const RUNS = { numRuns: 300 };
+/** Runs per property: enough to find the usual suspects in about a second; FUZZ_RUNS=5000 for a longer campaign. A failure prints its seed. */
+const RUNS = { numRuns: Number(process.env.FUZZ_RUNS) || 300 };
 
 /** A fingerprint of the built-in prototypes a parser could pollute. */
 function prototypes(): string {
