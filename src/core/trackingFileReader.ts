@@ -103,6 +103,9 @@ export async function readTrackingFile(source: TrackingFileSource, stored: unkno
     firstLine = firstLineHash(await source.read(0, Math.min(FIRST_LINE_MAX_BYTES, stat.size)), stat.size);
     const legacyHead = position.firstLine === undefined && position.head !== undefined ? hex(await source.read(0, Math.min(LEGACY_HEAD_BYTES, stat.size))) : undefined;
     restarted = resumeOrRestart(position, { ...stat, firstLine, ...(legacyHead !== undefined ? { legacyHead } : {}) });
+    if (restarted === undefined && stat.size >= position.offset && (await source.read(position.offset - 1, position.offset))[0] !== 0x0a) {
+      restarted = 'changed (the stored position is not at a line start)';
+    }
     if (restarted !== undefined) {
       position = START;
       firstLine = undefined;
@@ -112,7 +115,9 @@ export async function readTrackingFile(source: TrackingFileSource, stored: unkno
     return undefined;
   }
   const chunk = await source.read(position.offset, stat.size);
-  const text = new TextDecoder().decode(chunk);
+  // ignoreBOM keeps a byte order mark as U+FEFF, so byte offsets computed from the text stay right
+  // (the line parser trims it).
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(chunk);
   const parsed = parseTrackingFileLines(text, position.line);
   // parseTrackingFileLines counts bytes of the decoded text; invalid UTF-8 decodes to U+FFFD
   // (3 bytes), so then the offset comes from the raw bytes (the position after the last line break).
@@ -180,6 +185,7 @@ export function nodeFileSource(path: string): TrackingFileSource {
   };
 }
 
+/** A stored position this reader can resume from: past the start only with something that identifies the file. */
 function isPosition(value: unknown): value is ReadPosition {
   const p = value as ReadPosition | undefined;
   return (
@@ -187,6 +193,7 @@ function isPosition(value: unknown): value is ReadPosition {
     typeof p === 'object' &&
     Number.isSafeInteger(p.offset) &&
     p.offset >= 0 &&
+    (p.offset === 0 || typeof p.firstLine === 'string' || typeof p.head === 'string') &&
     Number.isSafeInteger(p.line) &&
     p.line >= 1 &&
     (p.ino === undefined || typeof p.ino === 'string') &&

@@ -38,8 +38,8 @@ interface Capture {
  */
 export class TerminalOutputRecorder implements vscode.Disposable {
   private readonly running = new Map<ExecutionStart['execution'], Capture>();
+  /** Per open terminal its last finished command; the most recent one last. */
   private readonly finished = new Map<vscode.Terminal, FinishedCommand>();
-  private latest: FinishedCommand | undefined;
   private readonly settling = new Set<Promise<void>>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -106,17 +106,18 @@ export class TerminalOutputRecorder implements vscode.Disposable {
       captured: capture !== undefined,
       truncated: capture?.tail.truncated ?? false,
     };
+    this.finished.delete(e.terminal); // re-inserted last: the most recent
     this.finished.set(e.terminal, record);
-    this.latest = record;
   }
 
   /**
-   * The last finished command of `terminal`, or, with no terminal given, of the most recent one.
+   * The last finished command of `terminal`, or, with no terminal given, of the open terminal that
+   * finished one most recently (a closed terminal's output is dropped with it).
    * Waits for executions that just ended to finish reading.
    */
   async lastCommand(terminal: vscode.Terminal | undefined): Promise<FinishedCommand | undefined> {
     await Promise.all([...this.settling]);
-    return terminal ? this.finished.get(terminal) : this.latest;
+    return terminal ? this.finished.get(terminal) : [...this.finished.values()].at(-1);
   }
 
   dispose(): void {
@@ -125,6 +126,5 @@ export class TerminalOutputRecorder implements vscode.Disposable {
     }
     this.running.clear();
     this.finished.clear();
-    this.latest = undefined;
   }
 }

@@ -79,6 +79,18 @@ describe('tracking file reader', () => {
     assert.equal(await readTrackingFile(nodeFileSource(file), first.position), undefined);
   });
 
+  it('counts a UTF-8 byte order mark in its byte offsets (found by the fuzz test)', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${a}\n`)]));
+    const first = await readOnce(undefined);
+    assert.deepEqual(first.ids, [a]);
+    assert.equal((first.position as ReadPosition).offset, fs.statSync(file).size);
+    fs.appendFileSync(file, `${b}\n`);
+    const second = await readOnce(first.position);
+    assert.deepEqual(second.ids, [b]);
+    assert.equal(second.restarted, undefined);
+  });
+
   it('keeps inode, creation time and a hash of the first line, never the content', async () => {
     const a = randomUUID();
     fs.writeFileSync(file, `{"id":"${a}","label":"s3cret-label"}\n`);

@@ -371,6 +371,19 @@ describe('VeriffClient', function () {
       expectKind(await client().getDecision(s.id), 'ok');
     });
 
+    it('a created session whose id is not a UUID or whose url is not http(s): malformed (the id goes to files and URLs, the url to the browser)', async () => {
+      for (const verification of [
+        { id: '../../etc/passwd', url: 'https://alchemy.veriff.com/v/x' },
+        { id: 'aea9ba6d-1b47-47fc-a4fc-f72b6d3584a7', url: 'command:workbench.action.terminal.sendSequence' },
+        { id: 'aea9ba6d-1b47-47fc-a4fc-f72b6d3584a7', url: 'file:///etc/passwd' },
+      ]) {
+        mock.server.injectFault({ kind: 'status', status: 201, body: { status: 'success', verification } }, { method: 'POST' });
+        expectKind(await client().createSession({}), 'malformed');
+      }
+      mock.server.injectFault({ kind: 'status', status: 201, body: { status: 'success', verification: { id: 'AEA9BA6D-1B47-47FC-A4FC-F72B6D3584A7', url: 'https://x/v/1' } } }, { method: 'POST' });
+      assert.equal(expectKind(await client().createSession({}), 'ok').value.id, 'aea9ba6d-1b47-47fc-a4fc-f72b6d3584a7');
+    });
+
     it('an empty 200 body: malformed', async () => {
       mock.server.injectFault({ kind: 'status', status: 200, body: '' });
       const o = expectKind(await client().deleteSession(UNKNOWN_ID), 'malformed');

@@ -1,4 +1,5 @@
 /** Pure helpers for reading Veriff answers: headers, JSON bodies and their shapes. */
+import { normaliseSessionId } from '../ids';
 import { isRecord } from '../stateIssues';
 import type { Attempt, CreatedSession, Decision, DeletedSession, PatchedSession } from './outcomes';
 
@@ -73,6 +74,24 @@ function optString(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** A session id from an answer: normalised, and only when it is a UUID (it ends up in URLs and files). */
+function optSessionId(v: unknown): string | undefined {
+  return typeof v === 'string' ? normaliseSessionId(v) : undefined;
+}
+
+/** A link to open or copy: http(s) only, never `command:`, `file:` or `javascript:`. */
+function isWebUrl(v: unknown): v is string {
+  if (typeof v !== 'string') {
+    return false;
+  }
+  try {
+    const protocol = new URL(v).protocol;
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
 function optNumber(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) {
     return v;
@@ -114,7 +133,7 @@ export const parseDecision: ShapeParser<Decision> = (json) => {
   }
   return {
     verification: {
-      id: optString(v.id),
+      id: optSessionId(v.id),
       status: v.status,
       code: optNumber(v.code),
       reason: optString(v.reason) ?? null,
@@ -140,11 +159,12 @@ export const parseAttempts: ShapeParser<Attempt[]> = (json) => {
 
 export const parseCreated: ShapeParser<CreatedSession> = (json) => {
   const v = isRecord(json) ? json.verification : undefined;
-  if (!isRecord(v) || typeof v.id !== 'string' || typeof v.url !== 'string') {
+  const id = isRecord(v) ? optSessionId(v.id) : undefined;
+  if (!isRecord(v) || id === undefined || !isWebUrl(v.url)) {
     return undefined;
   }
   return {
-    id: v.id,
+    id,
     url: v.url,
     status: optString(v.status) ?? 'created',
     vendorData: optString(v.vendorData),
@@ -159,7 +179,7 @@ export function parsePatched(requestedId: string): ShapeParser<PatchedSession> {
     if (!isRecord(v) || typeof v.status !== 'string') {
       return undefined;
     }
-    return { id: optString(v.id) ?? requestedId, status: v.status };
+    return { id: optSessionId(v.id) ?? requestedId, status: v.status };
   };
 }
 
