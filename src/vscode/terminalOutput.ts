@@ -55,9 +55,6 @@ export class TerminalOutputRecorder implements vscode.Disposable {
     this.subscriptions.push(
       vscode.window.onDidCloseTerminal((t) => {
         this.finished.delete(t);
-        if (this.latest?.terminal === t) {
-          this.latest = undefined; // its output goes with its terminal, like the others'
-        }
         // An execution whose end never came (the terminal was killed) is dropped with its terminal.
         for (const [execution, capture] of this.running) {
           if (capture.terminal === t) {
