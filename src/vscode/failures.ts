@@ -43,6 +43,12 @@ export function describeFailure(outcome: Exclude<Outcome<unknown>, { kind: 'ok' 
     case 'timeout':
       return { text: vscode.l10n.t('Veriff did not answer in time. Nothing is lost; refresh and try again. Details: {0}', outcome.message), credentialsFix: false };
     case 'malformed':
+      if (outcome.tooLarge) {
+        return {
+          text: vscode.l10n.t('The answer (HTTP {0}) was too large for a Veriff answer (over 1 MiB) and was not read; nothing changed. Check the API URL and any proxy in between.', String(outcome.http)),
+          credentialsFix: false,
+        };
+      }
       if (outcome.unverified) {
         return {
           text: vscode.l10n.t(
