@@ -17,6 +17,8 @@ interface FileState {
 
 /** How often the known tracking files are stat'ed, in case a file-system event was missed. */
 const POLL_INTERVAL_MS = 5_000;
+/** A new file watcher delivers events only once it is set up (remote: on the server); files created meanwhile are found by one more search then. */
+const WATCHER_SETTLE_MS = 3_000;
 
 /**
  * Watches the tracking file(s) (`veriff.trackingFile`, default any `.veriff-sessions.jsonl` in the
@@ -36,6 +38,7 @@ export class TrackingFileWatcher implements vscode.Disposable {
   private disposed = false;
   private scan: Promise<void> = Promise.resolve();
   private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private polling = false;
   /** Tracking files found or reported by events since the last (re)start, with their last stat (size and mtime). */
   private readonly known = new Map<string, { uri: vscode.Uri; stat?: string }>();
@@ -128,6 +131,11 @@ export class TrackingFileWatcher implements vscode.Disposable {
     this.patterns = patterns;
     this.known.clear();
     this.scan = this.findAndRead();
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      this.scan = this.scan.then(() => this.findAndRead());
+    }, WATCHER_SETTLE_MS);
     if (!this.pollTimer) {
       // File events can be missed (a busy watcher, a network drive): a stat of each known file
       // catches up. Never a workspace search: that costs as much as the workspace is large.
@@ -285,6 +293,7 @@ export class TrackingFileWatcher implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     clearInterval(this.pollTimer);
+    clearTimeout(this.settleTimer);
     for (const d of [...this.watchers, ...this.subscriptions]) {
       d.dispose();
     }

@@ -282,7 +282,7 @@ describe('tracking sessions from every source', function () {
     fs.rmSync(path.dirname(uri.fsPath), { recursive: true });
   });
 
-  it('searches the workspace for tracking files only when it (re)starts; then it watches them', async function () {
+  it('searches the workspace for tracking files only when it (re)starts (and once more when the watcher has settled); then it watches them', async function () {
     this.timeout(45000);
     const workspace = vscode.workspace as { findFiles: typeof vscode.workspace.findFiles };
     const original = workspace.findFiles;
@@ -302,7 +302,7 @@ describe('tracking sessions from every source', function () {
       fs.appendFileSync(path.join(WORKSPACE, 'watched/deep/new-folder/run.jsonl'), `${more}\n`);
       await until('an appended line to be tracked', () => session(more));
       await new Promise((r) => setTimeout(r, 16000));
-      assert.equal(searches, 1, 'one search when the setting changed, none after');
+      assert.equal(searches, 2, 'one search when the setting changed and one when its new watcher has settled, none after');
     } finally {
       workspace.findFiles = original;
       await config.update('trackingFile', undefined, vscode.ConfigurationTarget.Workspace);
