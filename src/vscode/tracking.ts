@@ -80,7 +80,7 @@ export async function trackIds(services: Services, input: TrackInput, opts: Trac
   if (notify === 'message') {
     void showSummary(services, result, labels, opts.from);
   } else if (notify === 'status' && result.added.length > 0) {
-    vscode.window.setStatusBarMessage(vscode.l10n.t('$(pass) Veriff: sessions tracked: {0}', result.added.length), 5000);
+    services.ui.showStatusMessage(vscode.l10n.t('$(pass) Veriff: sessions tracked: {0}', result.added.length));
   }
   return result;
 }
@@ -116,7 +116,8 @@ async function showSummary(services: Services, result: AddResult, labels: string
     void services.ui.showWarningMessage(parts.join(' '), showLog).then((choice) => choice === showLog && services.log.show());
     return;
   }
-  void services.ui.showInformationMessage(parts.join(' '));
+  // A clean import is routine: the new rows in the tree and a note in the status bar say it.
+  services.ui.showStatusMessage(`$(pass) ${parts.join(' ')}`);
 }
 
 async function knownApiKeys(services: Services, integration: Integration, apiKey: string): Promise<Set<string>> {

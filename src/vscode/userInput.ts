@@ -13,6 +13,8 @@ export interface UserInput {
   showInformationMessage(message: string, ...buttons: string[]): Promise<string | undefined>;
   showWarningMessage(message: string, ...buttons: string[]): Promise<string | undefined>;
   showErrorMessage(message: string, ...buttons: string[]): Promise<string | undefined>;
+  /** A routine success: a short note in the status bar (`window.setStatusBarMessage`), never a toast. */
+  showStatusMessage(message: string, hideAfterMs?: number): void;
   showOpenDialog(options: vscode.OpenDialogOptions): Promise<vscode.Uri[] | undefined>;
   /**
    * A multi-select quick pick that also offers items made from what the user types (e.g. a pasted
@@ -21,6 +23,9 @@ export interface UserInput {
    */
   showQuickPickWithTyped<T extends vscode.QuickPickItem>(items: readonly T[], options: TypedQuickPickOptions<T>): Promise<T[] | undefined>;
 }
+
+/** How long a status-bar note stays. */
+export const STATUS_MESSAGE_MS = 5000;
 
 export interface TypedQuickPickOptions<T extends vscode.QuickPickItem> {
   title?: string;
@@ -72,6 +77,9 @@ export const vscodeUserInput: UserInput = {
   showInformationMessage: (message, ...buttons) => Promise.resolve(vscode.window.showInformationMessage(message, ...buttons)),
   showWarningMessage: (message, ...buttons) => Promise.resolve(vscode.window.showWarningMessage(message, ...buttons)),
   showErrorMessage: (message, ...buttons) => Promise.resolve(vscode.window.showErrorMessage(message, ...buttons)),
+  showStatusMessage: (message, hideAfterMs = STATUS_MESSAGE_MS) => {
+    vscode.window.setStatusBarMessage(message, hideAfterMs);
+  },
   showOpenDialog: (options) => Promise.resolve(vscode.window.showOpenDialog(options)),
   showQuickPickWithTyped,
 };

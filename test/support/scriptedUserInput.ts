@@ -15,7 +15,7 @@ export type Answer =
   | 'cancel';
 
 export interface Shown {
-  kind: 'quickPick' | 'inputBox' | 'confirm' | 'info' | 'warning' | 'error' | 'openDialog';
+  kind: 'quickPick' | 'inputBox' | 'confirm' | 'info' | 'warning' | 'error' | 'openDialog' | 'status';
   text: string;
   /** Quick-pick items, input-box prompt/value or buttons, as the user would have seen them. */
   detail: string[];
@@ -44,6 +44,7 @@ export class ScriptedUserInput implements UserInput {
     }
   }
 
+  /** Notifications (toasts) shown, or the prompts/notes of one kind (`status`: status-bar notes). */
   messages(kind?: Shown['kind']): string[] {
     return this.shown.filter((s) => (kind ? s.kind === kind : ['info', 'warning', 'error'].includes(s.kind))).map((s) => s.text);
   }
@@ -146,6 +147,11 @@ export class ScriptedUserInput implements UserInput {
   }
   showErrorMessage(message: string, ...buttons: string[]): Promise<string | undefined> {
     return this.notify('error', message, buttons);
+  }
+
+  /** A status-bar note takes no answer and needs no dismissing. */
+  showStatusMessage(message: string): void {
+    this.shown.push({ kind: 'status', text: message, detail: [] });
   }
 
   async showQuickPickWithTyped<T extends vscode.QuickPickItem>(items: readonly T[], options: TypedQuickPickOptions<T>): Promise<T[] | undefined> {

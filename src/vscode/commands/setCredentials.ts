@@ -26,7 +26,7 @@ export async function setCredentials(services: Services, args?: SetCredentialsAr
     }
     const integration = await services.credentials.upsert(input);
     services.log.info(`Credentials saved for integration "${integration.name}" (${integration.apiUrl}, key ${maskApiKey(input.apiKey)}); it is now active`);
-    void services.ui.showInformationMessage(vscode.l10n.t('Veriff credentials saved for "{0}". It is now the active integration.', integration.name));
+    services.ui.showStatusMessage(vscode.l10n.t('$(pass) Veriff credentials saved for "{0}". It is now the active integration.', integration.name));
     return integration.name;
   });
 }
