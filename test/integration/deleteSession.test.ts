@@ -304,7 +304,7 @@ describe('delete sessions', () => {
       const summary = await del();
       assert.deepEqual(summary?.deleted, [approved]);
       const pick = user.shown.find((x) => x.kind === 'quickPick')!;
-      assert.match(pick.detail[0], new RegExp(`${approved} — approved · just now`), 'deletable first, with status and age');
+      assert.match(pick.detail[0], new RegExp(`${approved} — approved · now`), 'deletable first, with status and age');
       assert.match(pick.detail[1], new RegExp(`${submitted} — submitted`));
     });
     const untracked = mock.server.seedSession(mock.apiKey, { status: 'declined' }).id;

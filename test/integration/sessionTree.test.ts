@@ -145,7 +145,7 @@ describe('sessions tree view', () => {
     for (const [id, status, icon, color, contextValue] of expect) {
       const item = itemOf(s, nodeOf(s, id));
       assert.equal(item.label, id.slice(0, 8));
-      assert.equal(item.description, `${status} · just now`);
+      assert.equal(item.description, `${status} · now`);
       assert.ok(item.iconPath instanceof vscode.ThemeIcon);
       assert.equal(item.iconPath.id, icon, `${status} icon`);
       assert.equal(item.iconPath.color?.id, color, `${status} colour`);
