@@ -8,6 +8,12 @@ export interface UserInput {
   showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions & { canPickMany: true }): Promise<T[] | undefined>;
   showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[], options?: vscode.QuickPickOptions): Promise<T | undefined>;
   showInputBox(options: vscode.InputBoxOptions): Promise<string | undefined>;
+  /**
+   * One step of a multi-step input (see multiStepInput.ts): "n/total" in the title, a Back button
+   * from the second step on, the text checked when it changes and again before it is accepted.
+   * Resolves to the accepted value, `back`, or undefined when dismissed.
+   */
+  showInputStep(options: InputStepOptions): Promise<InputStepResult>;
   /** A modal warning; returns the chosen button title. */
   confirm(message: string, detail: string, ...buttons: string[]): Promise<string | undefined>;
   showInformationMessage(message: string, ...buttons: string[]): Promise<string | undefined>;
@@ -22,6 +28,63 @@ export interface UserInput {
    * undefined when cancelled or nothing was checked.
    */
   showQuickPickWithTyped<T extends vscode.QuickPickItem>(items: readonly T[], options: TypedQuickPickOptions<T>): Promise<T[] | undefined>;
+}
+
+export interface InputStepOptions {
+  title: string;
+  /** 1-based. */
+  step: number;
+  totalSteps: number;
+  prompt: string;
+  placeholder?: string;
+  value?: string;
+  /** A masked box (API key, shared secret). */
+  password?: boolean;
+  /** A message when the value cannot be accepted. */
+  validate?(value: string): string | undefined;
+}
+
+export type InputStepResult = { kind: 'value'; value: string } | { kind: 'back' } | undefined;
+
+function showInputStep(options: InputStepOptions): Promise<InputStepResult> {
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    box.title = options.title;
+    box.step = options.step;
+    box.totalSteps = options.totalSteps;
+    box.prompt = options.prompt;
+    box.placeholder = options.placeholder;
+    box.value = options.value ?? '';
+    box.password = options.password ?? false;
+    box.ignoreFocusOut = true;
+    box.buttons = options.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+    let settled = false;
+    const finish = (result: InputStepResult): void => {
+      if (!settled) {
+        settled = true;
+        resolve(result);
+        box.dispose();
+      }
+    };
+    box.onDidTriggerButton((button) => {
+      if (button === vscode.QuickInputButtons.Back) {
+        finish({ kind: 'back' });
+      }
+    });
+    box.onDidChangeValue((value) => {
+      box.validationMessage = value === '' ? undefined : options.validate?.(value);
+    });
+    box.onDidAccept(() => {
+      const problem = options.validate?.(box.value);
+      if (problem) {
+        box.validationMessage = problem;
+        return;
+      }
+      finish({ kind: 'value', value: box.value });
+    });
+    box.onDidHide(() => finish(undefined));
+    box.show();
+  });
 }
 
 /** How long a status-bar note stays. */
@@ -73,6 +136,7 @@ export const vscodeUserInput: UserInput = {
   showQuickPick: ((items: readonly vscode.QuickPickItem[], options?: vscode.QuickPickOptions) =>
     Promise.resolve(vscode.window.showQuickPick(items, options))) as UserInput['showQuickPick'],
   showInputBox: (options) => Promise.resolve(vscode.window.showInputBox(options)),
+  showInputStep,
   confirm: (message, detail, ...buttons) => Promise.resolve(vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons)),
   showInformationMessage: (message, ...buttons) => Promise.resolve(vscode.window.showInformationMessage(message, ...buttons)),
   showWarningMessage: (message, ...buttons) => Promise.resolve(vscode.window.showWarningMessage(message, ...buttons)),
