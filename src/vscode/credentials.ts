@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { KnownSecrets } from '../core/secretSeeds';
+import { ENVIRONMENT_INTEGRATION_NAME, readEnvironmentCredentials } from '../core/environmentCredentials';
 
 export interface Integration {
   /** Stable random id; the secrets are stored under it. */
@@ -9,7 +10,13 @@ export interface Integration {
   readonly apiUrl: string;
   /** Created by "Start Local Sandbox". */
   readonly sandbox?: boolean;
+  /** Read from the extension host's environment (setting veriff.credentialsFromEnvironment); never stored. */
+  readonly environment?: boolean;
 }
+
+/** The id of the integration read from the environment (sessions and the active choice refer to it). */
+export const ENVIRONMENT_INTEGRATION_ID = 'environment';
+const ENVIRONMENT_SETTING = 'credentialsFromEnvironment';
 
 export interface IntegrationSecrets {
   readonly apiKey: string;
@@ -42,18 +49,26 @@ export function apiKeyFingerprint(apiKey: string): string {
 /** Told every API key and shared secret read or saved, so it can mask them (the log). */
 export interface SecretSink {
   addSecret(value: string | undefined): void;
+  warn?(message: string): void;
 }
 
 /**
  * Integrations: names and URLs in global state, API key and shared secret only in SecretStorage.
  * There is no settings fallback and never a plain-text one. Every secret passing through is handed
- * to the sink first, so the log masks it whichever part uses it.
+ * to the sink first, so the log masks it whichever part uses it. With the (application-scoped)
+ * setting veriff.credentialsFromEnvironment on, one more integration, "Environment", comes from
+ * VERIFF_API_URL / VERIFF_API_KEY / VERIFF_SHARED_SECRET of the extension host's environment: read
+ * when needed, held in memory only, never written (for code-server and Codespaces, where
+ * SecretStorage lives in the browser profile).
  */
 export class CredentialStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly cache = new Map<string, IntegrationSecrets | undefined>();
   private readonly subscription: vscode.Disposable;
+  private readonly configSubscription: vscode.Disposable;
+  /** The last problem reported about the environment's variables (reported once each). */
+  private environmentProblem: string | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -65,16 +80,51 @@ export class CredentialStore implements vscode.Disposable {
         this.changed.fire();
       }
     });
+    this.configSubscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`veriff.${ENVIRONMENT_SETTING}`)) {
+        this.changed.fire();
+      }
+    });
   }
 
   list(): Integration[] {
+    const stored = this.stored();
+    const fromEnvironment = this.environment();
+    return fromEnvironment ? [...stored, fromEnvironment.integration] : stored;
+  }
+
+  /** The integrations kept in global state (what upsert and remove write back: never the environment's). */
+  private stored(): Integration[] {
     const raw = this.context.globalState.get<unknown>(LIST_KEY);
     if (!Array.isArray(raw)) {
       return [];
     }
     return raw.filter(
-      (i): i is Integration => !!i && typeof i.id === 'string' && typeof i.name === 'string' && typeof i.apiUrl === 'string',
+      (i): i is Integration =>
+        !!i && typeof i.id === 'string' && typeof i.name === 'string' && typeof i.apiUrl === 'string' && i.id !== ENVIRONMENT_INTEGRATION_ID,
     );
+  }
+
+  /** The "Environment" integration and its secrets, when the setting is on and the variables are usable. */
+  private environment(): { integration: Integration; secrets: IntegrationSecrets } | undefined {
+    if (!vscode.workspace.getConfiguration('veriff').get<boolean>(ENVIRONMENT_SETTING, false)) {
+      return undefined;
+    }
+    const read = readEnvironmentCredentials(process.env);
+    if (read.kind !== 'ok') {
+      if (read.kind === 'invalid' && read.problem !== this.environmentProblem) {
+        this.environmentProblem = read.problem;
+        this.sink?.warn?.(`Credentials from the environment not used: ${read.problem}`);
+      }
+      return undefined;
+    }
+    this.environmentProblem = undefined;
+    this.sink?.addSecret(read.apiKey);
+    this.sink?.addSecret(read.sharedSecret);
+    return {
+      integration: { id: ENVIRONMENT_INTEGRATION_ID, name: ENVIRONMENT_INTEGRATION_NAME, apiUrl: read.apiUrl, environment: true },
+      secrets: { apiKey: read.apiKey, sharedSecret: read.sharedSecret },
+    };
   }
 
   find(nameOrId: string): Integration | undefined {
@@ -89,6 +139,9 @@ export class CredentialStore implements vscode.Disposable {
   }
 
   async getSecrets(integration: Integration): Promise<IntegrationSecrets | undefined> {
+    if (integration.id === ENVIRONMENT_INTEGRATION_ID) {
+      return this.environment()?.secrets;
+    }
     if (this.cache.has(integration.id)) {
       return this.cache.get(integration.id);
     }
@@ -136,6 +189,9 @@ export class CredentialStore implements vscode.Disposable {
     this.sink?.addSecret(input.apiKey);
     this.sink?.addSecret(input.sharedSecret);
     const existing = this.find(input.name);
+    if (existing?.environment) {
+      throw new Error(vscode.l10n.t('"{0}" is the integration read from the environment; it cannot be saved. Choose another name.', existing.name));
+    }
     const integration: Integration = {
       id: existing?.id ?? randomUUID(),
       name: input.name.trim(),
@@ -151,7 +207,7 @@ export class CredentialStore implements vscode.Disposable {
       throw new SecretStorageUnavailableError(err);
     }
     this.cache.delete(integration.id);
-    const list = this.list().filter((i) => i.id !== integration.id);
+    const list = this.stored().filter((i) => i.id !== integration.id);
     list.push(integration);
     await this.context.globalState.update(LIST_KEY, list);
     await this.setActive(integration.id);
@@ -165,13 +221,18 @@ export class CredentialStore implements vscode.Disposable {
   }
 
   async remove(id: string): Promise<void> {
+    if (id === ENVIRONMENT_INTEGRATION_ID) {
+      throw new Error(
+        vscode.l10n.t('The "{0}" integration comes from the environment: turn off the setting veriff.credentialsFromEnvironment or unset the variables.', ENVIRONMENT_INTEGRATION_NAME),
+      );
+    }
     try {
       await this.context.secrets.delete(SECRET_PREFIX + id);
     } catch (err) {
       throw new SecretStorageUnavailableError(err);
     }
     this.cache.delete(id);
-    const list = this.list().filter((i) => i.id !== id);
+    const list = this.stored().filter((i) => i.id !== id);
     await this.context.globalState.update(LIST_KEY, list);
     if (this.context.globalState.get<string>(ACTIVE_KEY) === id) {
       await this.context.globalState.update(ACTIVE_KEY, list[0]?.id);
@@ -190,6 +251,7 @@ export class CredentialStore implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.configSubscription.dispose();
     this.changed.dispose();
   }
 }

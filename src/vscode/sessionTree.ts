@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { relativeAge } from '../core/relativeTime';
+import { ageText as relativeAge, dateTimeText } from '../core/relativeTime';
 import { shortEta } from './budget/budgetText';
 import type { SessionStoreChange, TrackedSession } from '../core/sessions';
 import { isDeletableStatus, type SessionStatus } from '../core/status';
@@ -79,9 +79,9 @@ export function statusText(status: SessionStatus): string {
   }
 }
 
+/** "5 min. ago" / "vor 5 Min." in the display language. */
 export function ageText(fromMs: number, nowMs: number): string {
-  const age = relativeAge(fromMs, nowMs);
-  return age === 'just now' ? vscode.l10n.t('just now') : vscode.l10n.t('{0} ago', age);
+  return relativeAge(fromMs, nowMs, vscode.env.language);
 }
 
 /** `session.deletable` (as far as known), `session.notDeletable` (Veriff is processing it) or `session.gone`. */
@@ -496,12 +496,12 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
     line(vscode.l10n.t('Status'), statusText(session.status));
     line(
       vscode.l10n.t('Status fetched'),
-      session.statusFetchedAt === undefined ? vscode.l10n.t('never') : `${new Date(session.statusFetchedAt).toLocaleString()} (${ageText(session.statusFetchedAt, now)})`,
+      session.statusFetchedAt === undefined ? vscode.l10n.t('never') : `${dateTimeText(session.statusFetchedAt, vscode.env.language)} (${ageText(session.statusFetchedAt, now)})`,
     );
     line(vscode.l10n.t('Integration'), integration?.name ?? session.integrationId);
     line(vscode.l10n.t('Run'), session.label);
     line(vscode.l10n.t('Source'), session.source);
-    line(vscode.l10n.t('Added'), `${new Date(session.addedAt).toLocaleString()} (${ageText(session.addedAt, now)})`);
+    line(vscode.l10n.t('Added'), `${dateTimeText(session.addedAt, vscode.env.language)} (${ageText(session.addedAt, now)})`);
     if (session.vendorData !== undefined) {
       line(vscode.l10n.t('Vendor data'), session.vendorData);
     }

@@ -86,7 +86,7 @@ export async function trackIds(services: Services, input: TrackInput, opts: Trac
   if (notify === 'message') {
     void showSummary(services, result, labels, opts.from);
   } else if (notify === 'status' && result.added.length > 0) {
-    vscode.window.setStatusBarMessage(vscode.l10n.t('$(pass) Veriff: sessions tracked: {0}', result.added.length), 5000);
+    services.ui.showStatusMessage(vscode.l10n.t('$(pass) Veriff: sessions tracked: {0}', result.added.length));
   }
   return result;
 }
@@ -122,7 +122,8 @@ async function showSummary(services: Services, result: AddResult, labels: string
     void services.ui.showWarningMessage(parts.join(' '), showLog).then((choice) => choice === showLog && services.log.show());
     return;
   }
-  void services.ui.showInformationMessage(parts.join(' '));
+  // A clean import is routine: the new rows in the tree and a note in the status bar say it.
+  services.ui.showStatusMessage(`$(pass) ${parts.join(' ')}`);
 }
 
 function shorten(text: string): string {

@@ -70,7 +70,7 @@ describe('delete budget: status bar, gate and shared state', () => {
     await withUser([{ confirm: 'Delete' }], () => del(ids[4]));
     const spent = h.bar.snapshot();
     // Spent is the normal state after a tidy-up: warning colour, and when the next delete may go.
-    const at = /The next delete frees in 60 min \(at ([^)]+)\)/.exec(spent.tooltip)?.[1];
+    const at = /The next delete frees in 60 minutes \(at ([^)]+)\)/.exec(spent.tooltip)?.[1];
     assert.ok(at, `the tooltip says when: ${spent.tooltip}`);
     assert.equal(spent.text, `$(trash) 0/5 · 5/10 $(history) ${at}`);
     assert.equal(spent.backgroundColor, 'statusBarItem.warningBackground');
@@ -80,7 +80,7 @@ describe('delete budget: status bar, gate and shared state', () => {
     await withUser([], async (user) => {
       const summary = await del(ids[5]);
       assert.deepEqual(summary?.deleted, []);
-      assert.match(user.messages().join('\n'), /The next delete frees in 60 min \(at \d\d:\d\d/);
+      assert.match(user.messages().join('\n'), /The next delete frees in 60 minutes \(at \d\d:\d\d/);
     });
     assert.equal(deleteAnswers(h).length, 5, 'no DELETE the ledger said would be refused');
     assert.deepEqual(deleteAnswers(h), [200, 200, 200, 200, 200]);
@@ -118,7 +118,7 @@ describe('delete budget: status bar, gate and shared state', () => {
     assert.match(snap.tooltip, /Veriff answered 429/);
     await withUser([], async (user) => {
       await del(ids[1]);
-      assert.match(user.messages().join('\n'), /Veriff answered 429 \(too many requests\): the next delete may go in 1 min/);
+      assert.match(user.messages().join('\n'), /Veriff answered 429 \(too many requests\): the next delete may go in 1 minute/);
     });
     assert.deepEqual(deleteAnswers(h), [429], 'nothing sent while blocked');
   });

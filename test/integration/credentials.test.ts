@@ -64,6 +64,50 @@ describe('credentials in SecretStorage', () => {
     assert.equal(s.credentials.list().length, 1);
   });
 
+  it('asks in one multi-step input: n/4 in the title, key and secret masked, each step validated before it is accepted', async () => {
+    const s = await services();
+    await withUser(
+      [{ input: '' }, { input: 'Test' }, { input: 'ftp://example.com' }, { input: 'https://stationapi.veriff.com' }, { input: 'not-a-uuid' }, { input: KEY }, { input: 'two words' }, { input: SECRET }],
+      async (user) => {
+        assert.equal(await vscode.commands.executeCommand('veriff.setCredentials'), 'Test');
+        const boxes = user.shown.filter((x) => x.kind === 'inputBox');
+        assert.deepEqual(
+          boxes.map((b) => b.step),
+          ['1/4', '1/4', '2/4', '2/4', '3/4', '3/4', '4/4', '4/4'].map((n) => `${n} Veriff: Set API Credentials`),
+        );
+        assert.deepEqual(boxes.slice(4).map((b) => b.detail[0]), ['(password)', '(password)', '(password)', '(password)'], 'key and secret boxes are masked');
+        assert.equal(user.validationMessages.length, 4, 'each bad value was refused by its own step');
+        assert.match(user.validationMessages[0], /name/);
+        assert.match(user.validationMessages[1], /https/);
+        assert.match(user.validationMessages[2], /UUID/);
+        assert.match(user.validationMessages[3], /spaces/);
+      },
+    );
+    assert.deepEqual(await s.credentials.getSecrets(s.credentials.find('Test')!), { apiKey: KEY, sharedSecret: SECRET });
+  });
+
+  it('Back returns to the previous step with what was typed there', async () => {
+    const s = await services();
+    await withUser(
+      [{ input: 'Stagin' }, { input: 'https://staging.example.veriff.me' }, { back: true }, { back: true }, { input: 'Staging' }, { input: 'https://staging.example.veriff.me' }, { input: KEY }, { input: SECRET }],
+      async (user) => {
+        assert.equal(await vscode.commands.executeCommand('veriff.setCredentials'), 'Staging');
+        const boxes = user.shown.filter((x) => x.kind === 'inputBox');
+        assert.deepEqual(boxes.map((b) => `${b.step?.split(' ')[0]} ${b.detail[0]}`), [
+          '1/4 Test',
+          '2/4 https://stationapi.veriff.com',
+          '3/4 (password)',
+          '2/4 https://staging.example.veriff.me',
+          '1/4 Stagin',
+          '2/4 https://staging.example.veriff.me',
+          '3/4 (password)',
+          '4/4 (password)',
+        ]);
+      },
+    );
+    assert.deepEqual(s.credentials.list().map((i) => i.name), ['Staging'], 'only the corrected name was saved');
+  });
+
   it('cancelling any prompt changes nothing', async () => {
     const s = await services();
     await withUser([{ input: 'Test' }, { input: 'https://stationapi.veriff.com' }, 'cancel'], async () => {
@@ -92,7 +136,7 @@ describe('credentials in SecretStorage', () => {
     assert.equal(JSON.stringify(s.credentials.list()), before);
     assert.deepEqual(await s.credentials.getSecrets(s.credentials.find('Live')!), { apiKey: KEY, sharedSecret: SECRET });
     // Input boxes validate as the user types: an http:// URL to a remote host is not accepted.
-    await withUser([{ pick: 'Add Integration' }, { input: 'Other' }, { input: 'http://10.0.0.8:8080' }], async (user) => {
+    await withUser([{ pick: 'Add Integration' }, { input: 'Other' }, { input: 'http://10.0.0.8:8080' }, 'cancel'], async (user) => {
       assert.equal(await vscode.commands.executeCommand('veriff.setCredentials'), undefined);
       assert.match(user.validationMessages.join('\n'), /allowed only for the loopback addresses/);
     });

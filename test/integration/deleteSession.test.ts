@@ -95,7 +95,8 @@ describe('delete sessions', () => {
       const summary = await del(nodeOf(s, id), [nodeOf(s, id)]);
       assert.deepEqual(summary?.deleted, [id]);
       assert.equal(confirms(user)[0], `Delete session ${id.slice(0, 8)}? This uses 1 of the 5 deletes left this hour (10 left today).\nIntegration: Test`);
-      assert.match(user.messages('info').join('\n'), new RegExp(`Deleted session ${id.slice(0, 8)}`));
+      assert.match(user.messages('status').join('\n'), new RegExp(`Deleted session ${id.slice(0, 8)}`));
+      assert.deepEqual(user.messages(), [], 'a routine delete shows no toast: the row goes, a status-bar note says so');
     });
     const sent = deletes();
     assert.equal(sent.length, 1);
@@ -123,7 +124,7 @@ describe('delete sessions', () => {
       await withUser([], async (user) => {
         const summary = await del(id);
         assert.equal(summary?.deleted.length, 0);
-        assert.match(user.messages().join('\n'), expected);
+        assert.match([...user.messages(), ...user.messages('status')].join('\n'), expected);
         assert.deepEqual(confirms(user), [], 'no confirmation for nothing');
       });
     }
@@ -142,7 +143,7 @@ describe('delete sessions', () => {
     await withUser([{ confirm: DELETE }], async (user) => {
       const summary = await del(id);
       assert.deepEqual(summary?.alreadyGone, [id]);
-      assert.match(user.messages('info').join('\n'), /already gone at Veriff \(404/);
+      assert.match(user.messages('status').join('\n'), /already gone at Veriff \(404/);
     });
     assert.equal(deletes().length, 1);
     assert.equal(deletes()[0].status, 404);
@@ -303,7 +304,7 @@ describe('delete sessions', () => {
       const summary = await del();
       assert.deepEqual(summary?.deleted, [approved]);
       const pick = user.shown.find((x) => x.kind === 'quickPick')!;
-      assert.match(pick.detail[0], new RegExp(`${approved} — approved · just now`), 'deletable first, with status and age');
+      assert.match(pick.detail[0], new RegExp(`${approved} — approved · now`), 'deletable first, with status and age');
       assert.match(pick.detail[1], new RegExp(`${submitted} — submitted`));
     });
     const untracked = mock.server.seedSession(mock.apiKey, { status: 'declined' }).id;
@@ -374,7 +375,8 @@ describe('delete sessions', () => {
 
   it('resolves within 1 s of Veriff\'s answer while its notification is still open, and deleting again while it is open acts', async () => {
     await vscode.workspace.getConfiguration('veriff').update('confirmBeforeDelete', false, vscode.ConfigurationTarget.Global);
-    const id = track('approved', { known: 'approved' });
+    // Two: a bulk delete ends with a summary notification (a single one only notes it in the status bar).
+    const ids = [track('approved', { known: 'approved' }), track('approved', { known: 'approved' })];
     const pipeline = s.pipeline;
     const send = pipeline.send.bind(pipeline);
     let answeredAt = 0;
@@ -385,21 +387,22 @@ describe('delete sessions', () => {
     };
     try {
       await withUser([], async (user) => {
-        const summary = await del(id);
+        const summary = await del(ids);
         const resolvedAt = Date.now();
-        assert.deepEqual(summary?.deleted, [id]);
+        assert.deepEqual(summary?.deleted, ids);
         assert.ok(resolvedAt - answeredAt <= 1000, `resolved ${resolvedAt - answeredAt} ms after the answer`);
         assert.ok(user.openNotifications >= 1, 'its notification is still open (pending, as in VS Code)');
-        const again = await del(id);
+        assert.match(user.messages('info').join('\n'), /Deleted 2 of 2 sessions/);
+        const again = await del(ids);
         assert.deepEqual(again?.ignored, [], 'not ignored as "already being deleted"');
-        assert.deepEqual(again?.notSent.map((n) => n.reason), ['gone'], 'it checked: the session is gone at Veriff');
+        assert.deepEqual(again?.notSent.map((n) => n.reason), ['gone', 'gone'], 'it checked: the sessions are gone at Veriff');
         assert.equal(again?.deleted.length, 0);
         user.dismissAll();
       });
     } finally {
       pipeline.send = send;
     }
-    assert.equal(deletes().length, 1, 'the second call spends nothing on a session that is gone');
+    assert.equal(deletes().length, 2, 'the second call spends nothing on sessions that are gone');
   });
 
   it('an unsigned 200 to DELETE leaves the session tracked with "could not be verified" on its row', async () => {

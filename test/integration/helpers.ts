@@ -40,6 +40,8 @@ export async function withUser<T>(answers: Answer[], body: (user: ScriptedUserIn
 export async function removeAllIntegrations(): Promise<void> {
   const s = await services();
   for (const i of s.credentials.list()) {
-    await s.credentials.remove(i.id);
+    if (!i.environment) {
+      await s.credentials.remove(i.id);
+    }
   }
 }

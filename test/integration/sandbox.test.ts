@@ -251,7 +251,7 @@ describe('local sandbox', function () {
     const port = running.port;
     await withUser([], async (user) => {
       assert.equal(await vscode.commands.executeCommand('veriff.stopSandbox'), true);
-      assert.match(user.messages('info').join('\n'), /sandbox stopped/);
+      assert.match(user.messages('status').join('\n'), /sandbox stopped/);
     });
     assert.equal(s.sandbox.running, undefined);
     assert.equal(await canListen(port), true, `port ${port} is free right after the stop`);

@@ -179,7 +179,7 @@ describe('sessions tree view', () => {
     for (const [id, status, icon, color, contextValue] of expect) {
       const item = itemOf(s, nodeOf(s, id));
       assert.equal(item.label, id.slice(0, 8));
-      assert.equal(item.description, `${status} · just now`);
+      assert.equal(item.description, `${status} · now`);
       assert.ok(item.iconPath instanceof vscode.ThemeIcon);
       assert.equal(item.iconPath.id, icon, `${status} icon`);
       assert.equal(item.iconPath.color?.id, color, `${status} colour`);
@@ -383,7 +383,7 @@ describe('sessions tree view', () => {
       assert.equal(summary?.cancelled, true);
       assert.ok((summary?.skipped ?? 0) >= 8, `skipped ${summary?.skipped}`);
       assert.ok((summary?.refreshed ?? 0) <= 4);
-      assert.match(user.messages('info').join('\n'), /Refresh cancelled/);
+      assert.match(user.messages('status').join('\n'), /Refresh cancelled/);
     });
     watch.dispose();
     assert.ok(watch.arrived() <= 4, `${watch.arrived()} requests reached the server`);
@@ -430,7 +430,7 @@ describe('sessions tree view', () => {
     await withUser([], async (user) => {
       const removed = await vscode.commands.executeCommand<string[]>('veriff.untrackSession', nodeOf(s, a), [nodeOf(s, a), nodeOf(s, b)]);
       assert.deepEqual(removed?.sort(), [a, b].sort());
-      assert.match(user.messages('info')[0], /Stopped tracking 2 sessions/);
+      assert.match(user.messages('status')[0], /Stopped tracking 2 sessions/);
     });
     await withUser([{ pick: [c] }], () => vscode.commands.executeCommand('veriff.untrackSession'));
     assert.equal(s.sessions.store.has(integrationId, c), false);

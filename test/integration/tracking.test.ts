@@ -107,7 +107,8 @@ describe('tracking sessions from every source', function () {
     await withUser([], async (user) => {
       const first = await vscode.commands.executeCommand<AddResult>('veriff.trackSessions', [a]);
       assert.deepEqual(first, { added: [a], alreadyTracked: [], invalid: [] });
-      assert.match(user.messages('info')[0], /1 new, 0 already tracked, 0 invalid/);
+      assert.match(user.messages('status')[0], /1 new, 0 already tracked, 0 invalid/);
+      assert.deepEqual(user.messages(), [], 'a clean import is routine: a status-bar note, no toast');
     });
     await withUser([], async (user) => {
       const text = `${a}, ${b.toUpperCase()}; not-an-id ${b}\n${c}\t12345 https://alchemy.veriff.com/v/${c}`;
@@ -160,14 +161,14 @@ describe('tracking sessions from every source', function () {
     await withUser([], async (user) => {
       const result = await vscode.commands.executeCommand<AddResult>('veriff.trackSelection');
       assert.deepEqual(result, { added: [b], alreadyTracked: [], invalid: [] });
-      assert.match(user.messages('info')[0], /1 new, 0 already tracked, 0 invalid.*Run: selection\.log/);
+      assert.match(user.messages('status')[0], /1 new, 0 already tracked, 0 invalid.*Run: selection\.log/);
     });
     assert.equal(session(b)?.source, 'selection');
     editor.selection = new vscode.Selection(0, 0, 0, 0);
     await withUser([], async (user) => {
       const result = await vscode.commands.executeCommand<AddResult>('veriff.trackSelection');
       assert.deepEqual(result, { added: [a, c], alreadyTracked: [b], invalid: [] });
-      assert.match(user.messages()[0], /2 new, 1 already tracked, 0 invalid/);
+      assert.match(user.messages('status')[0], /2 new, 1 already tracked, 0 invalid/);
     });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -178,7 +179,7 @@ describe('tracking sessions from every source', function () {
     await withUser([], async (user) => {
       const result = await vscode.commands.executeCommand<AddResult>('veriff.trackClipboard');
       assert.deepEqual(result, { added: [a, b], alreadyTracked: [], invalid: [] });
-      assert.match(user.messages('info')[0], /2 new, 0 already tracked, 0 invalid/);
+      assert.match(user.messages('status')[0], /2 new, 0 already tracked, 0 invalid/);
     });
     assert.equal(session(a)?.source, 'clipboard');
     await vscode.env.clipboard.writeText('nothing to see here');
@@ -208,7 +209,7 @@ describe('tracking sessions from every source', function () {
     await withUser([], async (user) => {
       const result = await vscode.commands.executeCommand<AddResult>('veriff.trackFile', json);
       assert.deepEqual(result, { added: [a, b], alreadyTracked: [], invalid: [] });
-      assert.match(user.messages('info')[0], /2 new.*Run: results\.json/);
+      assert.match(user.messages('status')[0], /2 new.*Run: results\.json/);
     });
     assert.equal(session(a)?.label, 'results.json');
     assert.equal(session(a)?.source, 'file');
@@ -605,7 +606,7 @@ describe('tracking sessions from every source', function () {
       await withUser([], async (user) => {
         const result = await vscode.commands.executeCommand<AddResult>('veriff.trackTerminal');
         assert.deepEqual(result, { added: [a, b], alreadyTracked: [], invalid: [] });
-        assert.match(user.messages('info')[0], /2 new.*Run: npm run test:e2e/);
+        assert.match(user.messages('status')[0], /2 new.*Run: npm run test:e2e/);
       });
       assert.equal(session(a)?.source, 'terminal');
       // An execution whose output never arrived (only the shell-integration mark): said so, nothing tracked.

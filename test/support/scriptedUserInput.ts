@@ -2,7 +2,7 @@
 // each prompt the extension shows takes the next scripted answer, and a test fails if an answer is
 // left unused or a prompt comes that the script did not expect.
 import type * as vscode from 'vscode';
-import type { TypedQuickPickOptions, UserInput } from '../../src/vscode/userInput';
+import type { InputStepOptions, InputStepResult, TypedQuickPickOptions, UserInput } from '../../src/vscode/userInput';
 
 export type Answer =
   | { pick: string | RegExp | Array<string | RegExp> }
@@ -12,13 +12,17 @@ export type Answer =
   | { open: vscode.Uri[] }
   /** For showQuickPickWithTyped: types `typed`, then checks `pick` (default: the items made from the typed text). */
   | { typed: string; pick?: string | RegExp | Array<string | RegExp> }
+  /** The Back button of a multi-step input. */
+  | { back: true }
   | 'cancel';
 
 export interface Shown {
-  kind: 'quickPick' | 'inputBox' | 'confirm' | 'info' | 'warning' | 'error' | 'openDialog';
+  kind: 'quickPick' | 'inputBox' | 'confirm' | 'info' | 'warning' | 'error' | 'openDialog' | 'status';
   text: string;
   /** Quick-pick items, input-box prompt/value or buttons, as the user would have seen them. */
   detail: string[];
+  /** A multi-step input's "n/total" and title. */
+  step?: string;
 }
 
 function matches(label: string, p: string | RegExp): boolean {
@@ -44,6 +48,7 @@ export class ScriptedUserInput implements UserInput {
     }
   }
 
+  /** Notifications (toasts) shown, or the prompts/notes of one kind (`status`: status-bar notes). */
   messages(kind?: Shown['kind']): string[] {
     return this.shown.filter((s) => (kind ? s.kind === kind : ['info', 'warning', 'error'].includes(s.kind))).map((s) => s.text);
   }
@@ -97,6 +102,40 @@ export class ScriptedUserInput implements UserInput {
     return answer.input;
   }
 
+  /**
+   * Like a real multi-step input box: text that does not validate is not accepted, its message is
+   * recorded and the next scripted answer is typed into the same step.
+   */
+  async showInputStep(options: InputStepOptions): Promise<InputStepResult> {
+    const text = options.prompt;
+    for (;;) {
+      this.shown.push({
+        kind: 'inputBox',
+        text,
+        detail: [options.password ? '(password)' : (options.value ?? '')],
+        step: `${options.step}/${options.totalSteps} ${options.title}`,
+      });
+      const answer = this.next('inputBox', text);
+      if (answer === 'cancel') {
+        return undefined;
+      }
+      if ('back' in answer) {
+        if (options.step <= 1) {
+          throw new Error(`Input step "${text}" (${options.step}/${options.totalSteps}) has no Back button`);
+        }
+        return { kind: 'back' };
+      }
+      if (!('input' in answer)) {
+        throw new Error(`Input step "${text}" got answer ${JSON.stringify(answer)}`);
+      }
+      const problem = options.validate?.(answer.input);
+      if (!problem) {
+        return { kind: 'value', value: answer.input };
+      }
+      this.validationMessages.push(problem);
+    }
+  }
+
   async confirm(message: string, detail: string, ...buttons: string[]): Promise<string | undefined> {
     this.shown.push({ kind: 'confirm', text: `${message} ${detail}`, detail: buttons });
     const answer = this.next('confirm', message);
@@ -146,6 +185,11 @@ export class ScriptedUserInput implements UserInput {
   }
   showErrorMessage(message: string, ...buttons: string[]): Promise<string | undefined> {
     return this.notify('error', message, buttons);
+  }
+
+  /** A status-bar note takes no answer and needs no dismissing. */
+  showStatusMessage(message: string): void {
+    this.shown.push({ kind: 'status', text: message, detail: [] });
   }
 
   async showQuickPickWithTyped<T extends vscode.QuickPickItem>(items: readonly T[], options: TypedQuickPickOptions<T>): Promise<T[] | undefined> {

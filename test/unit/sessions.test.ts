@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock';
-import { relativeAge } from '../../src/core/relativeTime';
 import { SessionStore, SessionStoreChange, SessionStoreJSON, defaultLabel } from '../../src/core/sessions';
 
 const A = 'aea9ba6d-1b47-47fc-a4fc-f72b6d3584a7';
@@ -9,7 +8,6 @@ const C = 'ffffffff-0000-4000-8000-123456789abc';
 const D = '12345678-1234-4234-8234-123456789012';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 function setup(): { clock: ManualClock; store: SessionStore; changes: SessionStoreChange[] } {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12, 0, 0));
@@ -580,27 +578,5 @@ describe('defaultLabel', () => {
     assert.equal(defaultLabel(t, 0), 'Tracked 2026-01-31');
     assert.equal(defaultLabel(t, -120), 'Tracked 2026-02-01'); // UTC+2
     assert.equal(defaultLabel(t, 300), 'Tracked 2026-01-31'); // UTC-5
-  });
-});
-
-describe('relativeAge', () => {
-  const now = Date.UTC(2026, 0, 15, 12);
-  it('says "just now" under a minute and for a time slightly in the future', () => {
-    assert.equal(relativeAge(now, now), 'just now');
-    assert.equal(relativeAge(now - 59_999, now), 'just now');
-    assert.equal(relativeAge(now + 5000, now), 'just now');
-  });
-  it('gives whole minutes, hours and days, rounded down', () => {
-    assert.equal(relativeAge(now - MINUTE, now), '1m');
-    assert.equal(relativeAge(now - 5 * MINUTE - 59_000, now), '5m');
-    assert.equal(relativeAge(now - 59 * MINUTE, now), '59m');
-    assert.equal(relativeAge(now - HOUR, now), '1h');
-    assert.equal(relativeAge(now - 3 * HOUR - 59 * MINUTE, now), '3h');
-    assert.equal(relativeAge(now - DAY + 1, now), '23h');
-    assert.equal(relativeAge(now - 2 * DAY, now), '2d');
-    assert.equal(relativeAge(now - 400 * DAY, now), '400d');
-  });
-  it('gives "?" for times that are not numbers', () => {
-    assert.equal(relativeAge(Number.NaN, now), '?');
   });
 });

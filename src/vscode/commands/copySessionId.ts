@@ -13,9 +13,8 @@ export async function copySessionId(services: Services, arg?: unknown, selected?
     }
     const text = refs.map((r) => r.id).join('\n');
     await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(
+    services.ui.showStatusMessage(
       refs.length === 1 ? vscode.l10n.t('$(copy) Copied session id {0}', refs[0].id) : vscode.l10n.t('$(copy) Copied {0} session ids', refs.length),
-      3000,
     );
     return text;
   });

@@ -340,7 +340,7 @@ async function reportNothingSent(
         );
         return;
       case 'gone':
-        void services.ui.showInformationMessage(
+        services.ui.showStatusMessage(
           vscode.l10n.t('Session {0} is already gone at Veriff (deleted, or it never existed). No delete was spent; it is no longer tracked.', sid),
         );
         return;
@@ -383,11 +383,12 @@ async function reportSent(services: Services, integration: Integration, sent: Se
     const { id, result } = sent[0];
     const sid = shortId(id);
     switch (result.kind) {
+      // Routine: the row goes from the tree; a status-bar note says so.
       case 'deleted':
-        void services.ui.showInformationMessage(vscode.l10n.t('Deleted session {0} from {1}.', sid, integration.name));
+        services.ui.showStatusMessage(vscode.l10n.t('$(trash) Deleted session {0} from {1}.', sid, integration.name));
         return;
       case 'alreadyGone':
-        void services.ui.showInformationMessage(
+        services.ui.showStatusMessage(
           vscode.l10n.t('Session {0} was already gone at Veriff (404: deleted before, or it never existed). It is no longer tracked.', sid),
         );
         return;

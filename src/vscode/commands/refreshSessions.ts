@@ -57,8 +57,8 @@ async function reportRefresh(services: Services, summary: RefreshSummary): Promi
       { credentialsFix },
     );
   } else if (summary.cancelled) {
-    void services.ui.showInformationMessage(vscode.l10n.t('Refresh cancelled: {0} of {1} statuses refreshed.', summary.refreshed, summary.requested));
+    services.ui.showStatusMessage(vscode.l10n.t('Refresh cancelled: {0} of {1} statuses refreshed.', summary.refreshed, summary.requested));
   } else {
-    vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) Veriff: {0} session statuses refreshed', summary.refreshed), 4000);
+    services.ui.showStatusMessage(vscode.l10n.t('$(check) Veriff: {0} session statuses refreshed', summary.refreshed));
   }
 }

@@ -36,7 +36,7 @@ export async function removeCredentials(services: Services, nameOrId?: unknown):
     }
     await services.credentials.remove(target.id);
     services.log.info(`Credentials removed for integration "${target.name}"`);
-    void services.ui.showInformationMessage(vscode.l10n.t('Veriff credentials of "{0}" removed.', target.name));
+    services.ui.showStatusMessage(vscode.l10n.t('$(pass) Veriff credentials of "{0}" removed.', target.name));
     return true;
   });
   return removed === true;

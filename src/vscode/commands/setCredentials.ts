@@ -5,6 +5,7 @@ import {
 import { maskApiKey } from '../../core/mask';
 import type { Integration } from '../credentials';
 import { guard } from '../failures';
+import { runSteps, type InputStep } from '../multiStepInput';
 import type { Services } from '../services';
 
 export interface SetCredentialsArgs {
@@ -15,8 +16,10 @@ export interface SetCredentialsArgs {
 }
 
 /**
- * "Veriff: Set API Credentials": add or edit an integration. With an argument object it validates
- * and saves without prompting (automation, tests); bad input is refused and changes nothing.
+ * "Veriff: Set API Credentials": add or edit an integration in one multi-step input (name, API URL,
+ * API key, shared secret; "n/4" in the title, Back, each step validated, key and secret masked).
+ * With an argument object it validates and saves without prompting (automation, tests); bad input
+ * is refused and changes nothing. Returns the integration's name, or undefined.
  */
 export async function setCredentials(services: Services, args?: SetCredentialsArgs): Promise<string | undefined> {
   return guard(services, vscode.l10n.t('Saving Veriff credentials'), async () => {
@@ -26,7 +29,7 @@ export async function setCredentials(services: Services, args?: SetCredentialsAr
     }
     const integration = await services.credentials.upsert(input);
     services.log.info(`Credentials saved for integration "${integration.name}" (${integration.apiUrl}, key ${maskApiKey(input.apiKey)}); it is now active`);
-    void services.ui.showInformationMessage(vscode.l10n.t('Veriff credentials saved for "{0}". It is now the active integration.', integration.name));
+    services.ui.showStatusMessage(vscode.l10n.t('$(pass) Veriff credentials saved for "{0}". It is now the active integration.', integration.name));
     return integration.name;
   });
 }
@@ -36,6 +39,11 @@ type Input = { name: string; apiUrl: string; apiKey: string; sharedSecret: strin
 async function fromArgs(services: Services, args: SetCredentialsArgs): Promise<Input | undefined> {
   const name = String(args.name ?? 'Test');
   const existing = services.credentials.find(name);
+  if (existing?.environment) {
+    services.log.warn(`Credentials not saved: "${existing.name}" is the integration read from the environment`);
+    void services.ui.showErrorMessage(vscode.l10n.t('Veriff credentials not saved: {0}', nameTaken(services, name) ?? ''));
+    return undefined;
+  }
   const old = existing ? await services.credentials.getSecrets(existing) : undefined;
   const apiKey = String(args.apiKey ?? old?.apiKey ?? '');
   const sharedSecret = String(args.sharedSecret ?? old?.sharedSecret ?? '');
@@ -51,7 +59,8 @@ async function fromArgs(services: Services, args: SetCredentialsArgs): Promise<I
 
 async function prompt(services: Services): Promise<Input | undefined> {
   const ui = services.ui;
-  const list = services.credentials.list();
+  // The environment's integration is not edited here (it is never stored).
+  const list = services.credentials.list().filter((i) => !i.environment);
   let existing: Integration | undefined;
   if (list.length > 0) {
     const addLabel = vscode.l10n.t('$(add) Add Integration…');
@@ -68,73 +77,61 @@ async function prompt(services: Services): Promise<Input | undefined> {
     existing = picked.integration;
   }
   const old = existing ? await services.credentials.getSecrets(existing) : undefined;
-  const title = vscode.l10n.t('Veriff: Set API Credentials');
-  const name = existing?.name ?? (await ui.showInputBox({
-    title,
-    prompt: vscode.l10n.t('A name for this integration'),
-    value: list.length === 0 ? 'Test' : '',
-    validateInput: (v) => validateIntegrationName(v) ?? (services.credentials.find(v) ? vscode.l10n.t('An integration with this name exists; pick it to edit it.') : undefined),
-    ignoreFocusOut: true,
-  }));
-  if (name === undefined) {
-    return undefined;
+  const keep = (validate: (value: string) => string | undefined) => (value: string) => (old && value === '' ? undefined : validate(value));
+  type Field = 'name' | 'apiUrl' | 'apiKey' | 'sharedSecret';
+  const steps: Array<InputStep<Field>> = [];
+  if (!existing) {
+    steps.push({
+      id: 'name',
+      prompt: vscode.l10n.t('A name for this integration'),
+      initial: list.length === 0 ? 'Test' : '',
+      validate: (v) => validateIntegrationName(v) ?? nameTaken(services, v),
+    });
   }
-  const apiUrlRaw = await ui.showInputBox({
-    title,
-    prompt: vscode.l10n.t('API URL from the Veriff Customer Portal (Settings → API keys)'),
-    value: existing?.apiUrl ?? DEFAULT_API_URL,
-    validateInput: (v) => {
-      const r = validateApiUrl(v);
-      return r.ok ? undefined : r.message;
+  steps.push(
+    {
+      id: 'apiUrl',
+      prompt: vscode.l10n.t('API URL from the Veriff Customer Portal (Settings → API keys)'),
+      initial: existing?.apiUrl ?? DEFAULT_API_URL,
+      validate: (v) => {
+        const r = validateApiUrl(v);
+        return r.ok ? undefined : r.message;
+      },
     },
-    ignoreFocusOut: true,
-  });
-  if (apiUrlRaw === undefined) {
-    return undefined;
-  }
-  const apiKey = await askSecret(
-    services,
-    title,
-    old ? vscode.l10n.t('API key (leave empty to keep the current one)') : vscode.l10n.t('API key (a UUID)'),
-    validateApiKey,
-    old?.apiKey,
+    {
+      id: 'apiKey',
+      prompt: old ? vscode.l10n.t('API key (leave empty to keep the current one)') : vscode.l10n.t('API key (a UUID)'),
+      password: true,
+      validate: keep(validateApiKey),
+    },
+    {
+      id: 'sharedSecret',
+      prompt: old ? vscode.l10n.t('Shared secret key (leave empty to keep the current one)') : vscode.l10n.t('Shared secret key (used only to sign requests; never sent)'),
+      password: true,
+      validate: keep(validateSharedSecret),
+    },
   );
-  if (apiKey === undefined) {
+  const title = existing ? vscode.l10n.t('Veriff: Set API Credentials ({0})', existing.name) : vscode.l10n.t('Veriff: Set API Credentials');
+  const values = await runSteps(ui, title, steps);
+  if (!values) {
     return undefined;
   }
-  const sharedSecret = await askSecret(
-    services,
-    title,
-    old ? vscode.l10n.t('Shared secret key (leave empty to keep the current one)') : vscode.l10n.t('Shared secret key (used only to sign requests; never sent)'),
-    validateSharedSecret,
-    old?.sharedSecret,
-  );
-  if (sharedSecret === undefined) {
-    return undefined;
-  }
-  // Input boxes validate as the user types, but a scripted or pasted answer is checked again here.
+  // Each step validated its value; the whole is checked once more as arguments are.
   return fromArgs(services, {
-    name,
-    apiUrl: apiUrlRaw,
-    apiKey,
-    sharedSecret,
+    name: existing?.name ?? values.name,
+    apiUrl: values.apiUrl,
+    apiKey: values.apiKey === '' && old ? old.apiKey : values.apiKey,
+    sharedSecret: values.sharedSecret === '' && old ? old.sharedSecret : values.sharedSecret,
   });
 }
 
-/** A password box; when there is a current value, an empty answer keeps it. Undefined when dismissed. */
-async function askSecret(
-  services: Services,
-  title: string,
-  prompt: string,
-  validate: (value: string) => string | undefined,
-  current: string | undefined,
-): Promise<string | undefined> {
-  const value = await services.ui.showInputBox({
-    title,
-    prompt,
-    password: true,
-    validateInput: (v) => (current !== undefined && v === '' ? undefined : validate(v)),
-    ignoreFocusOut: true,
-  });
-  return value === '' && current !== undefined ? current : value;
+/** Why a new integration cannot take this name, if it cannot. */
+function nameTaken(services: Services, name: string): string | undefined {
+  const taken = services.credentials.find(name);
+  if (!taken) {
+    return undefined;
+  }
+  return taken.environment
+    ? vscode.l10n.t('"{0}" is the integration read from the environment; choose another name.', taken.name)
+    : vscode.l10n.t('An integration with this name exists; pick it to edit it.');
 }

@@ -7,8 +7,8 @@ export async function stopSandbox(services: Services): Promise<boolean | undefin
   return guard(services, vscode.l10n.t('Stopping the local sandbox'), async () => {
     const url = services.sandbox.running?.url;
     const stopped = await services.sandbox.stop();
-    void services.ui.showInformationMessage(
-      stopped && url ? vscode.l10n.t('The local Veriff sandbox stopped: {0}', url) : vscode.l10n.t('The local Veriff sandbox is not running.'),
+    services.ui.showStatusMessage(
+      stopped && url ? vscode.l10n.t('$(debug-stop) The local Veriff sandbox stopped: {0}', url) : vscode.l10n.t('The local Veriff sandbox is not running.'),
     );
     return stopped;
   });

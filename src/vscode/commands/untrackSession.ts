@@ -30,10 +30,10 @@ export async function untrackSession(services: Services, arg?: unknown, selected
       return removed;
     }
     services.log.info(`Stopped tracking ${removed.length} session(s): ${removed.join(', ')} (nothing sent to Veriff)`);
-    void services.ui.showInformationMessage(
+    services.ui.showStatusMessage(
       removed.length === 1
-        ? vscode.l10n.t('Stopped tracking session {0}. It was not deleted at Veriff.', removed[0].slice(0, 8))
-        : vscode.l10n.t('Stopped tracking {0} sessions. They were not deleted at Veriff.', removed.length),
+        ? vscode.l10n.t('$(eye-closed) Stopped tracking session {0}. It was not deleted at Veriff.', removed[0].slice(0, 8))
+        : vscode.l10n.t('$(eye-closed) Stopped tracking {0} sessions. They were not deleted at Veriff.', removed.length),
     );
     return removed;
   });
