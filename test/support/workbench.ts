@@ -237,10 +237,13 @@ export function useWorkbench(opts: OpenOptions = {}, around: { beforeOpen?: () =
  * useWorkbench with a mock Veriff server in the UI test process: started before the workbench
  * opens (`seed` puts the suite's sessions into it) and closed once the workbench has closed.
  */
-export function useWorkbenchWithMockVeriff(seed: (mock: MockVeriff) => void = () => undefined): { wb: () => Workbench; mock: () => MockVeriff } {
+export function useWorkbenchWithMockVeriff(
+  seed: (mock: MockVeriff) => void = () => undefined,
+  opts: OpenOptions = {},
+): { wb: () => Workbench; mock: () => MockVeriff } {
   let mock: MockVeriff | undefined;
   const wb = useWorkbench(
-    {},
+    opts,
     {
       beforeOpen: async () => {
         mock = await startMockVeriff();

@@ -497,6 +497,24 @@ describe('mock Veriff server', () => {
       );
     });
 
+    it('releaseDelays answers the delayed requests at once, normally', async () => {
+      const { id } = m.server.seedSession(m.apiKey, { status: 'approved' });
+      m.server.injectFault({ kind: 'delay', ms: 60000 }, { times: 2 });
+      const answers = [getSession(m, id, 'decision'), getSession(m, id, 'decision')];
+      const deadline = Date.now() + 5000;
+      while (m.server.delayedRequests < 2) {
+        assert.ok(Date.now() < deadline, 'both requests reach the delay');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(m.server.requests.length, 0, 'nothing answered yet');
+      assert.equal(m.server.releaseDelays(), 2);
+      assert.equal(m.server.delayedRequests, 0);
+      for (const a of await Promise.all(answers)) {
+        assert.equal(a.status, 200);
+      }
+      assert.equal(m.server.releaseDelays(), 0, 'nothing left waiting');
+    });
+
     it('drop closes the connection without an answer and without processing', async () => {
       const { id } = m.server.seedSession(m.apiKey);
       m.server.injectFault('drop');

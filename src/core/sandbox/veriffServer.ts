@@ -19,7 +19,8 @@ export const MAX_VENDOR_DATA_LENGTH = 1000;
  * - `html`: 502 text/html page as a proxy would send; the request is not processed.
  * - `missingSignature` / `wrongSignature`: the request is processed normally and answered
  *   without `X-HMAC-SIGNATURE` / with a wrong one.
- * - `{kind:'delay', ms}`: the request waits `ms` real milliseconds, then is processed normally.
+ * - `{kind:'delay', ms}`: the request waits `ms` real milliseconds (or until `releaseDelays()`),
+ *   then is processed normally.
  * - `{kind:'status', status, body, headers}`: an arbitrary answer (a string body is sent as is,
  *   anything else as JSON, signed when the API key is known); the request is not processed.
  * - `{kind:'largeBody', bytes, status?, contentLength?}`: a JSON answer of `bytes` bytes (status
@@ -150,7 +151,8 @@ export class VeriffServer {
   private readonly sockets = new Set<Socket>();
   private readonly log: RequestLogEntry[] = [];
   private faults: QueuedFault[] = [];
-  private readonly pendingDelays = new Set<() => void>();
+  /** Each waiting `delay`: cancel (the server closes) → release (answer now). */
+  private readonly pendingDelays = new Map<() => void, () => void>();
   private boundPort = 0;
   private closing: Promise<void> | undefined;
 
@@ -242,6 +244,21 @@ export class VeriffServer {
     this.faults = [];
   }
 
+  /** Requests waiting in a `delay` fault right now. */
+  get delayedRequests(): number {
+    return this.pendingDelays.size;
+  }
+
+  /**
+   * Ends every waiting `delay` now: those requests are processed and answered at once. With a long
+   * delay, a test steps a slow Veriff forward itself instead of racing its clock. Returns how many.
+   */
+  releaseDelays(): number {
+    const releases = [...this.pendingDelays.values()];
+    releases.forEach((release) => release());
+    return releases.length;
+  }
+
   /** Forgets sessions, delete history, faults and the request log; integrations stay. */
   reset(): void {
     this.state.reset();
@@ -252,7 +269,7 @@ export class VeriffServer {
   /** Stops listening and destroys open sockets, so the port is free when this resolves. */
   close(): Promise<void> {
     if (!this.closing) {
-      for (const cancel of this.pendingDelays) {
+      for (const cancel of [...this.pendingDelays.keys()]) {
         cancel();
       }
       this.closing = new Promise<void>((resolve) => {
@@ -571,16 +588,14 @@ export class VeriffServer {
         resolve(false);
         return;
       }
-      const cancel = (): void => {
+      const end = (finished: boolean): void => {
         clearTimeout(timer);
         this.pendingDelays.delete(cancel);
-        resolve(false);
+        resolve(finished);
       };
-      const timer = setTimeout(() => {
-        this.pendingDelays.delete(cancel);
-        resolve(true);
-      }, ms);
-      this.pendingDelays.add(cancel);
+      const cancel = (): void => end(false);
+      const timer = setTimeout(() => end(true), ms);
+      this.pendingDelays.set(cancel, () => end(true));
     });
   }
 
