@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { answerQuickInput, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForNotification, waitForText } from '../support/workbench';
+import { answerQuickInput, chooseFromContextMenu, chooseFromOpenMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForNotification, waitForText } from '../support/workbench';
 
 /** The budget's status-bar entry (found by its accessible name, as a screen reader would). */
 function budgetItem(page: Page): Locator {
@@ -55,10 +55,15 @@ describe('UI: the delete budget in the status bar and Tidy Up', function () {
     await page.mouse.move(700, 300);
   });
 
-  it('"Tidy Up Test Sessions" from the view title: confirm the plan, deletes the deletable ones, summary notification (screenshot)', async () => {
+  it('"Tidy Up Test Sessions" from the view title\'s overflow menu: confirm the plan, deletes the deletable ones, summary notification (screenshot)', async () => {
     const page = wb().page;
     const sidebar = await openVeriffSidebar(page);
-    await sidebar.locator('.composite.title .action-label[aria-label^="Tidy Up Test Sessions"]').first().click();
+    // A destructive bulk action: not a toolbar button, an entry of the "…" menu.
+    assert.equal(await sidebar.locator('.composite.title .action-label[aria-label^="Tidy Up Test Sessions"]').count(), 0);
+    await sidebar.locator('.composite.title .action-label[aria-label*="More Actions"]').first().click();
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ state: 'visible', timeout: 15000 });
+    await chooseFromOpenMenu(page, menu, 'Tidy Up Test Sessions');
     const text = await confirmDialog(page, /Tidy up the test sessions of UI Test\?/, 'Tidy Up');
     assert.match(text, /Delete 2 sessions now; 1 is not deletable yet \(submitted\/in review\)\./);
     assert.match(text, /This uses 2 of the 4 deletes left this hour \(9 left today\)\./);
