@@ -548,7 +548,7 @@ describe('sessions tree view', () => {
         await settled(s);
         assert.equal(fired.events.length, 1);
         assert.deepEqual(new Set((fired.events[0] ?? []).map((n) => (n as SessionNode).session?.id)), new Set(ids), 'both rows (5m ago), no group');
-        assert.match(String(itemOf(s, nodeOf(s, ids[0])).description), /approved · 5m ago/);
+        assert.match(String(itemOf(s, nodeOf(s, ids[0])).description), /approved · 5 min\. ago/);
       } finally {
         mutable.clock = clock;
         fired.dispose();

@@ -312,6 +312,20 @@ export async function chooseFromContextMenu(
   await chooseFromOpenMenu(page, menu, entry, opts);
 }
 
+/** The Veriff delete budget's status-bar item. */
+export function budgetStatusItem(page: Page): Locator {
+  return page.locator('.part.statusbar .statusbar-item', { has: page.locator('[aria-label^="Veriff delete budget"]') }).first();
+}
+
+/**
+ * Waits until the workbench shows that credentials exist (the budget appears in the status bar),
+ * as a user sees it before reaching for a command that needs them: the palette lists those only
+ * once VS Code has the `veriff.hasCredentials` context key, which travels before the status bar's update.
+ */
+export async function waitForCredentials(page: Page): Promise<void> {
+  await waitForText(budgetStatusItem(page), /\d+\/5 · \d+\/10/);
+}
+
 /** Right-clicks a row and returns its context menu once it is visible. */
 export async function openContextMenu(page: Page, row: Locator): Promise<Locator> {
   await row.click({ button: 'right' });

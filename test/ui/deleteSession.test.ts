@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { sign } from '../../src/core/signing';
-import { answerQuickInput, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForText } from '../support/workbench';
+import { answerQuickInput, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForText, waitForCredentials } from '../support/workbench';
 
 describe('UI: Delete Session from the Veriff sidebar', function () {
   this.timeout(180000);
@@ -21,6 +21,7 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
     await answerQuickInput(page, /API URL from the Veriff Customer Portal/, mock().server.url);
     await answerQuickInput(page, /API key \(a UUID\)/, mock().apiKey);
     await answerQuickInput(page, /Shared secret key/, mock().sharedSecret);
+    await waitForCredentials(page);
     await runFromPalette(page, 'Veriff: Track Sessions…');
     await answerQuickInput(page, /Session ids to track/, ids.join(' '));
     await answerQuickInput(page, /Run label/, 'ui-run');

@@ -9,6 +9,7 @@ import {
   screenshot,
   useWorkbenchWithMockVeriff,
   waitForText,
+  waitForCredentials,
 } from '../support/workbench';
 
 const SESSIONS = 32;
@@ -82,6 +83,7 @@ describe('UI: the Veriff sidebar in a real workbench', function () {
     await answerQuickInput(page, /API URL from the Veriff Customer Portal/, mock().server.url);
     await answerQuickInput(page, /API key \(a UUID\)/, mock().apiKey);
     await answerQuickInput(page, /Shared secret key/, mock().sharedSecret);
+    await waitForCredentials(page);
     await runFromPalette(page, 'Veriff: Track Sessions…');
     await answerQuickInput(page, /Session ids to track/, ids.join(' '));
     mock().server.injectFault({ kind: 'delay', ms: HELD_MS }, { times: Infinity, method: 'GET' });
