@@ -51,12 +51,30 @@ function writtenOutsideIgnored(before, startedMs) {
   });
 }
 
+/**
+ * Incremental tsc never deletes the output of a source that was deleted or renamed: such a stale
+ * test would still run. Removes every .js (and .js.map) under out/ whose .ts source is gone.
+ */
+function pruneStaleOutput() {
+  const outDir = path.join(repoRoot, 'out');
+  const walk = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
+  for (const file of walk(outDir)) {
+    const m = /^(.*)\.js(\.map)?$/.exec(path.relative(outDir, file));
+    if (m && !fs.existsSync(path.join(repoRoot, `${m[1]}.ts`))) {
+      fs.rmSync(file, { force: true });
+    }
+  }
+}
+
 function main() {
   const started = Date.now();
   const statusBefore = gitStatusPaths();
   const dirtyBefore = statusBefore && new Set(statusBefore);
   fs.mkdirSync(resultsDir, { recursive: true });
   if (!step('build', process.execPath, ['esbuild.mjs', '--production'])) process.exit(1);
+  pruneStaleOutput();
   if (!step('compile tests (tsc)', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'])) process.exit(1);
   if (layers.some((l) => l !== 'unit') && process.env.VERIFF_TEST_VSCODE !== 'desktop') {
     const { ensureRuntime, ensureChromium } = require('./runtime/install.cjs');
