@@ -57,6 +57,9 @@ export class TerminalOutputRecorder implements vscode.Disposable {
     this.subscriptions.push(
       vscode.window.onDidCloseTerminal((t) => {
         this.finished.delete(t);
+        if (this.latest?.terminal === t) {
+          this.latest = undefined;
+        }
       }),
     );
   }

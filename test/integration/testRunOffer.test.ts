@@ -51,16 +51,25 @@ describe('"Tidy up?" when a test run ends', function () {
   let h: BudgetHarness | undefined;
   let dir: string;
   let user: ScriptedUserInput;
+  /** The tasks' terminals, closed after each test (they would hold the "last terminal command"). */
+  let terminals: vscode.Terminal[] = [];
+  let opened: vscode.Disposable | undefined;
   const offers = () => user.messages('info').filter((m) => /left \d+ Veriff sessions?/.test(m));
 
   beforeEach(async () => {
     assert.ok(WORKSPACE && fs.existsSync(WORKSPACE), 'VERIFF_TEST_WORKSPACE is the opened folder');
     h = await setUpBudget();
+    terminals = [];
+    opened = vscode.window.onDidOpenTerminal((t) => terminals.push(t));
     dir = path.join(WORKSPACE, `run-${randomUUID().slice(0, 8)}`);
     fs.mkdirSync(dir, { recursive: true });
   });
 
   afterEach(async () => {
+    opened?.dispose();
+    for (const t of terminals) {
+      t.dispose();
+    }
     h!.s.ui = vscodeUserInput;
     await vscode.workspace.getConfiguration('veriff').update('offerTidyUpAfterTestRun', undefined, vscode.ConfigurationTarget.Global);
     fs.rmSync(dir, { recursive: true, force: true });
