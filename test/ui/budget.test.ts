@@ -55,10 +55,18 @@ describe('UI: the delete budget in the status bar and Tidy Up', function () {
     await page.mouse.move(700, 300);
   });
 
-  it('"Tidy Up Test Sessions" from the view title: confirm the plan, deletes the deletable ones, summary notification (screenshot)', async () => {
+  it('"Tidy Up Test Sessions" from the view\'s … menu: confirm the plan, deletes the deletable ones, summary notification (screenshot)', async () => {
     const page = wb().page;
     const sidebar = await openVeriffSidebar(page);
-    await sidebar.locator('.composite.title .action-label[aria-label^="Tidy Up Test Sessions"]').first().click();
+    // A destructive bulk action: not in the toolbar, but in the view's overflow menu.
+    assert.equal(await sidebar.locator('.composite.title .action-label[aria-label^="Tidy Up Test Sessions"]').count(), 0, 'not in the toolbar');
+    await sidebar.locator('.composite.title .action-label[aria-label*="More Actions"]').first().click();
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ state: 'visible', timeout: 15000 });
+    const entry = menu.locator('.action-item', { hasText: 'Tidy Up Test Sessions' }).first();
+    await entry.waitFor({ timeout: 15000 });
+    await entry.locator('.action-menu-item').first().focus();
+    await page.keyboard.press('Enter');
     const text = await confirmDialog(page, /Tidy up the test sessions of UI Test\?/, 'Tidy Up');
     assert.match(text, /Delete 2 sessions now; 1 is not deletable yet \(submitted\/in review\)\./);
     assert.match(text, /This uses 2 of the 4 deletes left this hour \(9 left today\)\./);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';
 import { answerQuickInput, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbench, waitForText, type OpenOptions } from '../support/workbench';
 
@@ -10,6 +10,24 @@ async function openNotificationCenter(page: Page): Promise<void> {
     await page.locator('.statusbar').getByRole('button', { name: /notification/i }).first().click();
   }
   await center.waitFor({ state: 'visible', timeout: 15000 });
+}
+
+/**
+ * Waits for a notification in the center (this workbench files extension notifications there
+ * without a toast); the center closes when another part takes the focus (the task's terminal), so
+ * it is opened again, as a user would, until the notification is there.
+ */
+async function waitForNotificationItem(page: Page, pattern: RegExp, timeoutMs: number): Promise<Locator> {
+  const item = page.locator('.notifications-center .notification-list-item', { hasText: pattern });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await openNotificationCenter(page);
+    if (await item.first().isVisible()) {
+      return item;
+    }
+    assert.ok(Date.now() < deadline, `notification ${pattern} did not appear`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 describe('UI: "Tidy up?" when a test run ends', function () {
@@ -55,9 +73,7 @@ describe('UI: "Tidy up?" when a test run ends', function () {
     await task.waitFor({ timeout: 15000 });
     await task.click();
 
-    await openNotificationCenter(page);
-    const offer = page.locator('.notifications-center .notification-list-item', { hasText: /`npm run e2e` left 3 Veriff sessions \(3 deletable now\)/ });
-    await offer.first().waitFor({ timeout: 60000 });
+    const offer = await waitForNotificationItem(page, /`npm run e2e` left 3 Veriff sessions \(3 deletable now\)/, 60000);
     await screenshot(page, 'tidy-up-offer');
     assert.equal(await offer.count(), 1, 'one offer for the run');
     await offer.first().getByRole('button', { name: 'Tidy Up This Run' }).click();
