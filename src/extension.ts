@@ -19,6 +19,7 @@ import { buildSessionsApi, type SessionsApi } from './vscode/api';
 import { ContextKeys, trackCredentialsContext, trackSessionCountContext } from './vscode/contextKeys';
 import { TerminalOutputRecorder } from './vscode/terminalOutput';
 import { TrackingFileWatcher } from './vscode/trackingFileWatcher';
+import { TestRunOffer } from './vscode/testRunOffer';
 import { BudgetService } from './vscode/budget/budgetService';
 import { BudgetStatusBar } from './vscode/budget/budgetStatusBar';
 import { isUndiciLoaded } from './core/http/dispatcher';
@@ -66,7 +67,7 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   context.subscriptions.push(log, credentials, access, sessions, terminalOutput, sandbox, ...registerCommands(services));
   const trackingFiles = new TrackingFileWatcher(services);
   const [sessionsApi, sessionsApiDisposable] = buildSessionsApi(services);
-  context.subscriptions.push(trackingFiles, sessionsApiDisposable, trackSessionCountContext(services));
+  context.subscriptions.push(trackingFiles, sessionsApiDisposable, trackSessionCountContext(services), new TestRunOffer(services, trackingFiles));
   trackingFiles.start();
   context.subscriptions.push(budget, budgetStatusBar, budget.onDidChange(() => sessionTree.refreshRows()));
 

@@ -16,6 +16,9 @@ export const settings = {
   continueQueueAutomatically(): boolean {
     return vscode.workspace.getConfiguration('veriff').get<boolean>('continueQueueAutomatically', true);
   },
+  offerTidyUpAfterTestRun(): boolean {
+    return vscode.workspace.getConfiguration('veriff').get<boolean>('offerTidyUpAfterTestRun', true);
+  },
   trackingFileGlob(): string {
     return vscode.workspace.getConfiguration('veriff').get<string>('trackingFile', '**/.veriff-sessions.jsonl');
   },

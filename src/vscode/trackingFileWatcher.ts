@@ -65,6 +65,15 @@ export class TrackingFileWatcher implements vscode.Disposable {
     }
   }
 
+  /** Reads what was appended to every tracking file now (a test run just ended); resolves when read. */
+  readNow(): Promise<void> {
+    if (this.disposed || !this.started) {
+      return Promise.resolve();
+    }
+    this.scan = this.scan.then(() => this.findAndRead());
+    return this.scan;
+  }
+
   /** Resolves when the files found by the last (re)start have been read. */
   whenScanned(): Promise<void> {
     return this.scan;

@@ -8,14 +8,22 @@ import * as vscode from 'vscode';
  */
 export class ViewFocus<T> implements vscode.Disposable {
   private focused = false;
+  /**
+   * The selection as its change events reported it. `TreeView.selection` maps the selected handles
+   * to elements the extension host knows at that moment, which it forgets while the tree re-renders
+   * after a full refresh: a Delete key pressed then would see no selection.
+   */
+  private selected: readonly T[] = [];
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly view: vscode.TreeView<T>) {
+    this.selected = view.selection;
     const blur = (): void => {
       this.focused = false;
     };
     this.subscriptions = [
       view.onDidChangeSelection((e) => {
+        this.selected = e.selection;
         this.focused = e.selection.length > 0;
       }),
       view.onDidChangeVisibility((e) => {
@@ -37,12 +45,12 @@ export class ViewFocus<T> implements vscode.Disposable {
 
   /** The view's selection while the view has the focus; empty otherwise. */
   focusedSelection(): readonly T[] {
-    return this.focused && this.view.visible ? this.view.selection : [];
+    return this.focused && this.view.visible ? this.selected : [];
   }
 
   /** The view's selection, focus or not (for a keybinding whose `when` clause already required the focus). */
   selection(): readonly T[] {
-    return this.view.selection;
+    return this.selected;
   }
 
   dispose(): void {

@@ -86,6 +86,7 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
     const page = wb().page;
     const row = page.locator(`.sidebar .monaco-list-row[aria-label*="${ids[2]}"]`);
     await row.click();
+    await page.locator(`.sidebar .monaco-list-row.selected[aria-label*="${ids[2]}"]`).waitFor({ timeout: 10000 }); // as the user sees it
     await page.keyboard.press('Delete');
     await confirmDialog(page, new RegExp(`Delete session ${ids[2].slice(0, 8)}\\?.*This uses 1 of`, 's'));
     await row.waitFor({ state: 'detached', timeout: 30000 });
