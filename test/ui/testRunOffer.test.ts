@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';
 import { answerQuickInput, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbench, waitForText, type OpenOptions } from '../support/workbench';
 
@@ -13,20 +15,16 @@ async function openNotificationCenter(page: Page): Promise<void> {
 }
 
 /**
- * Waits for a notification in the center (this workbench files extension notifications there
- * without a toast); the center closes when another part takes the focus (the task's terminal), so
- * it is opened again, as a user would, until the notification is there.
+ * Waits (on the file system, not in the UI) until the task has appended its sessions: the task's
+ * terminal was revealed when the task started, which closes the notification center, so the
+ * center is opened once, after that, as a user looks at it when the run is over.
  */
-async function waitForNotificationItem(page: Page, pattern: RegExp, timeoutMs: number): Promise<Locator> {
-  const item = page.locator('.notifications-center .notification-list-item', { hasText: pattern });
+async function waitForTrackedLines(file: string, count: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await openNotificationCenter(page);
-    if (await item.first().isVisible()) {
-      return item;
-    }
-    assert.ok(Date.now() < deadline, `notification ${pattern} did not appear`);
-    await new Promise((r) => setTimeout(r, 250));
+  const lines = (): number => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length : 0);
+  while (lines() < count) {
+    assert.ok(Date.now() < deadline, `the task wrote ${lines()} of ${count} lines`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -73,7 +71,10 @@ describe('UI: "Tidy up?" when a test run ends', function () {
     await task.waitFor({ timeout: 15000 });
     await task.click();
 
-    const offer = await waitForNotificationItem(page, /`npm run e2e` left 3 Veriff sessions \(3 deletable now\)/, 60000);
+    await waitForTrackedLines(path.join(wb().workspace, '.veriff-sessions.jsonl'), 3, 60000);
+    await openNotificationCenter(page);
+    const offer = page.locator('.notifications-center .notification-list-item', { hasText: /`npm run e2e` left 3 Veriff sessions \(3 deletable now\)/ });
+    await offer.first().waitFor({ state: 'visible', timeout: 60000 });
     await screenshot(page, 'tidy-up-offer');
     assert.equal(await offer.count(), 1, 'one offer for the run');
     await offer.first().getByRole('button', { name: 'Tidy Up This Run' }).click();
