@@ -187,7 +187,7 @@ describe('tidy up after a test run', () => {
     assert.equal(statusText(h), '$(trash) 1/5 · 1/10');
   });
 
-  it('a restart halfway loses nothing: the queue and the budget come back from global state, and a lost answer is checked, not re-sent', async () => {
+  it('a restart halfway loses nothing: the queue and the budget come back from the shared store, and a lost answer is checked, not re-sent', async () => {
     h = await setUpBudget();
     seed(h, Array(8).fill('approved'));
     const summary = await withUser([{ confirm: TIDY_UP }], () => tidy());
