@@ -382,6 +382,8 @@ export async function waitForNotification(
   while (Date.now() < deadline) {
     if (!(await center.isVisible())) {
       await bell.click();
+      // Off the bell: its "Hide Notifications" hover would lie over the center's buttons.
+      await page.mouse.move(700, 300);
     }
     last = ((await center.textContent().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
     if (pattern.test(last) && (opts.until?.(last) ?? true)) {
@@ -389,6 +391,7 @@ export async function waitForNotification(
         const item = center.locator('.notification-list-item', { hasText: pattern }).first();
         const expand = item.getByRole('button', { name: /expand/i }).first();
         if (await expand.isVisible().catch(() => false)) {
+          await page.mouse.move(700, 300);
           await expand.click();
         }
         await page.mouse.move(700, 300);
