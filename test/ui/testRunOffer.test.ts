@@ -46,18 +46,7 @@ describe('UI: "Tidy up?" when a test run ends', function () {
         'append-sessions.js': script,
         '.vscode/tasks.json': JSON.stringify({
           version: '2.0.0',
-          // Run in the background (no terminal panel taking the focus), as test watchers often are.
-          tasks: [
-            {
-              label: 'npm run e2e',
-              type: 'process',
-              command: process.execPath,
-              args: ['append-sessions.js'],
-              options: { cwd: '${workspaceFolder}' },
-              problemMatcher: [],
-              presentation: { reveal: 'never', focus: false },
-            },
-          ],
+          tasks: [{ label: 'npm run e2e', type: 'process', command: process.execPath, args: ['append-sessions.js'], options: { cwd: '${workspaceFolder}' }, problemMatcher: [] }],
         }),
       };
     },
