@@ -79,7 +79,11 @@ export function viewSelection(services: Services, arg?: unknown, selected?: unkn
  * Like `viewSelection`, but waits (briefly) until the extension host knows the selected rows again
  * when the view is refreshing (see ViewFocus). Synchronous when the arguments name what to work on.
  */
-export function settledViewSelection(services: Services, arg?: unknown, selected?: unknown): Promise<readonly SessionTreeNode[] | undefined> | undefined {
+export function settledViewSelection(
+  services: { readonly sessionTree?: { readonly focus?: import('./viewFocus').ViewFocus<SessionTreeNode> | undefined } | undefined },
+  arg?: unknown,
+  selected?: unknown,
+): Promise<readonly SessionTreeNode[] | undefined> | undefined {
   const focus = services.sessionTree?.focus;
   const wants = wantsViewSelection(arg, selected);
   if (!focus || wants === undefined || (wants === 'bare' && !focus.hasFocus())) {
