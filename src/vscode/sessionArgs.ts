@@ -54,21 +54,49 @@ function isViewSelectionArg(value: unknown): boolean {
   return isRecord(value) && value.selectionOf === VIEW_SELECTION_ARG.selectionOf;
 }
 
+/** Whether a command got no node of its own: bare, or the keybinding's marker. */
+function wantsViewSelection(arg: unknown, selected: unknown): 'marker' | 'bare' | undefined {
+  if (isViewSelectionArg(arg)) {
+    return 'marker';
+  }
+  return (arg === undefined || arg === null) && selected === undefined ? 'bare' : undefined;
+}
+
 /**
  * The nodes a tree command works on when it got no node of its own: with the keybinding's marker,
  * the view's selection; called bare (palette, a keybinding without arguments), the view's selection
- * if the view has the focus. Undefined when the arguments are something else (ids, nodes).
+ * if the view has the focus. Undefined when the arguments are something else (ids, nodes), or when
+ * a bare call finds the view without the focus or without a selection (the command then asks).
  */
 export function viewSelection(services: ArgParts, arg?: unknown, selected?: unknown): readonly SessionTreeNode[] | undefined {
   const focus = services.sessionTree?.focus;
-  if (isViewSelectionArg(arg)) {
-    return focus?.selection() ?? [];
+  switch (wantsViewSelection(arg, selected)) {
+    case 'marker':
+      return focus?.selection() ?? [];
+    case 'bare': {
+      const nodes = focus?.focusedSelection() ?? [];
+      return nodes.length > 0 ? nodes : undefined;
+    }
+    default:
+      return undefined;
   }
-  if ((arg === undefined || arg === null) && selected === undefined) {
-    const nodes = focus?.focusedSelection() ?? [];
-    return nodes.length > 0 ? nodes : undefined;
+}
+
+/**
+ * Like `viewSelection`, but waits (briefly) until the extension host knows the selected rows again
+ * when the view is refreshing (see ViewFocus). Synchronous when the arguments name what to work on.
+ */
+export function settledViewSelection(
+  services: { readonly sessionTree?: { readonly focus?: import('./viewFocus').ViewFocus<SessionTreeNode> | undefined } | undefined },
+  arg?: unknown,
+  selected?: unknown,
+): Promise<readonly SessionTreeNode[] | undefined> | undefined {
+  const focus = services.sessionTree?.focus;
+  const wants = wantsViewSelection(arg, selected);
+  if (!focus || wants === undefined || (wants === 'bare' && !focus.hasFocus())) {
+    return undefined;
   }
-  return undefined;
+  return focus.settledSelection().then((nodes) => (wants === 'bare' && nodes.length === 0 ? undefined : nodes));
 }
 
 /**

@@ -1,18 +1,23 @@
 import * as vscode from 'vscode';
 
+/** How long a command waits for the extension host to know the selected rows again after a refresh. */
+const SETTLE_MS = 500;
+const SETTLE_STEP_MS = 20;
+
 /**
- * Whether a tree view has the keyboard focus, as far as an extension can tell: VS Code does not
- * report a view's focus (only `when` clauses see `focusedView`). A selection change is a click or a
- * key in the view; typing or clicking in an editor, another editor or a terminal taking over, or the
- * view closing moves the focus away.
+ * A tree view's selection and whether the view has the keyboard focus, as far as an extension can
+ * tell. VS Code does not report a view's focus (only `when` clauses see `focusedView`): a selection
+ * change is a click or a key in the view; typing or clicking in an editor, another editor or a
+ * terminal taking over, or the view closing moves the focus away.
+ *
+ * The selection needs care: `TreeView.selection` (and the selection of a change event) maps the
+ * selected rows to the elements the extension host knows at that moment, and it forgets every
+ * element when the tree refreshes as a whole, until VS Code has fetched the rows again. A Delete
+ * key pressed in that window would see no selection, so `settledSelection` waits for them.
  */
 export class ViewFocus<T> implements vscode.Disposable {
   private focused = false;
-  /**
-   * The selection as its change events reported it. `TreeView.selection` maps the selected handles
-   * to elements the extension host knows at that moment, which it forgets while the tree re-renders
-   * after a full refresh: a Delete key pressed then would see no selection.
-   */
+  /** The selection as the last change event reported it. */
   private selected: readonly T[] = [];
   private readonly subscriptions: vscode.Disposable[];
 
@@ -43,14 +48,38 @@ export class ViewFocus<T> implements vscode.Disposable {
     ];
   }
 
-  /** The view's selection while the view has the focus; empty otherwise. */
-  focusedSelection(): readonly T[] {
-    return this.focused && this.view.visible ? this.selected : [];
+  /** Whether the view (probably) has the focus: visible, and the last thing the user did was in it. */
+  hasFocus(): boolean {
+    return this.focused && this.view.visible;
   }
 
-  /** The view's selection, focus or not (for a keybinding whose `when` clause already required the focus). */
+  /** The selection now: the view's, else what the last change event reported (the view may be refreshing). */
   selection(): readonly T[] {
-    return this.selected;
+    const live = this.view.selection;
+    return live.length > 0 ? live : this.selected;
+  }
+
+  /** The view's selection while it has the focus; empty otherwise. */
+  focusedSelection(): readonly T[] {
+    return this.hasFocus() ? this.selection() : [];
+  }
+
+  /**
+   * The selection once the extension host knows the selected rows again (a moment after a
+   * refresh); the last reported selection if that takes too long; empty when nothing is selected.
+   */
+  async settledSelection(timeoutMs = SETTLE_MS): Promise<readonly T[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const live = this.view.selection;
+      if (live.length > 0) {
+        return live;
+      }
+      if (Date.now() >= deadline) {
+        return this.selected;
+      }
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS));
+    }
   }
 
   dispose(): void {

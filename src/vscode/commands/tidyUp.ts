@@ -61,11 +61,15 @@ export async function tidyUp(services: Services): Promise<TidyUpSummary | undefi
 }
 
 /** "Tidy Up This Run": the sessions of one run (the clicked group, a run label, the focused view's selected run, or picked from a list). */
-export async function tidyUpRun(services: Services, node?: unknown): Promise<TidyUpSummary | undefined> {
+export async function tidyUpRun(services: Services, node?: unknown, selected?: unknown): Promise<TidyUpSummary | undefined> {
   return guard(services, vscode.l10n.t('Tidying up'), async () => {
     let integration: Integration | undefined;
     let run: string | undefined;
-    const target = runOfSelection(viewSelection(services, node)) ?? node;
+    // A clicked run or a given label wins; else the run of the selection (passed, or the focused view's).
+    const target =
+      isGroupNode(node) || typeof node === 'string'
+        ? node
+        : (runOfSelection(Array.isArray(selected) ? (selected as SessionTreeNode[]) : viewSelection(services, node)) ?? node);
     if (isGroupNode(target) && target.by === 'run') {
       integration = services.credentials.list().find((i) => i.id === target.integrationId);
       run = target.key;
