@@ -7,20 +7,11 @@ import type { Outcome } from '../../src/core/veriffClient';
 import { describeFailure, showFailure } from '../../src/vscode/failures';
 import { startMockVeriff, type VeriffServer } from '../support/mockVeriff';
 import type { AddResult } from '../../src/core/sessions';
-import { extensionApi, removeAllIntegrations, services, withUser } from './helpers';
+import { extensionApi, removeAllIntegrations, services, until, withUser } from './helpers';
 
 const WORKSPACE = process.env.VERIFF_TEST_WORKSPACE ?? '';
 
 /** Polls `check` until it holds; fails with `what` after the deadline. */
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function readStorageFile(uri: vscode.Uri): Promise<string> {
   try {

@@ -1,20 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { removeAllIntegrations, services, withUser } from './helpers';
+import { removeAllIntegrations, services, until, withUser } from './helpers';
 
 const KEY = '0b5e8c1a-3f2d-4e6a-9b7c-1d2e3f4a5b6c';
 const KEY2 = '7c6b5a4f-3e2d-4c1b-8a9f-0e1d2c3b4a59';
 const SECRET = 'canary-secret-5f1e2d3c4b5a';
 
-async function until(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('credentials in SecretStorage', () => {
   beforeEach(removeAllIntegrations);

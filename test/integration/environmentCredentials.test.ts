@@ -7,19 +7,10 @@ import type { DeleteSummary } from '../../src/vscode/commands/deleteSession';
 import type { Services } from '../../src/vscode/services';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';
 import { clearBudgetState } from './budgetHarness';
-import { removeAllIntegrations, services, withUser } from './helpers';
+import { removeAllIntegrations, services, until, withUser } from './helpers';
 
 const VARIABLES = ['VERIFF_API_URL', 'VERIFF_API_KEY', 'VERIFF_SHARED_SECRET'] as const;
 
-async function until(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function filesUnder(dir: string, depth = 6): string[] {
   if (depth < 0 || !fs.existsSync(dir)) return [];

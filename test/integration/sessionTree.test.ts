@@ -10,7 +10,7 @@ import type { Services } from '../../src/vscode/services';
 import type { GroupNode, SessionNode, SessionTreeNode } from '../../src/vscode/sessionArgs';
 import { RENDER_DEBOUNCE_MS, type SessionTreeProvider } from '../../src/vscode/sessionTree';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';
-import { removeAllIntegrations, services, withUser } from './helpers';
+import { removeAllIntegrations, services, until, withUser } from './helpers';
 
 const RUN = 'nightly-42';
 
@@ -69,15 +69,6 @@ function watchRequests(mock: MockVeriff): { arrived: () => number; maxInFlight: 
   return { arrived: () => arrived, maxInFlight: () => max, dispose: () => http.off('request', onRequest) };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 type Fired = SessionTreeNode[] | undefined;
 

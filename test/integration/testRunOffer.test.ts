@@ -3,21 +3,13 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { until } from './helpers';
 import { vscodeUserInput } from '../../src/vscode/userInput';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { setUpBudget, tearDownBudget, type BudgetHarness } from './budgetHarness';
 
 const WORKSPACE = process.env.VERIFF_TEST_WORKSPACE ?? '';
 
-async function until(what: string, check: () => boolean, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /**
  * A test run as a task: a Node process that appends `lines` to `file` (as a test suite does), then

@@ -7,7 +7,7 @@ import { VIEW_SELECTION_ARG, type SessionNode } from '../../src/vscode/sessionAr
 import type { SessionTreeProvider } from '../../src/vscode/sessionTree';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';
 import { clearBudgetState } from './budgetHarness';
-import { removeAllIntegrations, services, withUser } from './helpers';
+import { removeAllIntegrations, services, until, withUser } from './helpers';
 
 function clearStore(s: Services): void {
   for (const integrationId of s.sessions.store.integrationIds()) {
@@ -15,15 +15,6 @@ function clearStore(s: Services): void {
   }
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('tree commands called bare use the focused view\'s selection', () => {
   let mock: MockVeriff;
