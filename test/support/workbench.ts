@@ -312,6 +312,16 @@ export async function chooseFromContextMenu(
   await chooseFromOpenMenu(page, menu, entry, opts);
 }
 
+/** "Veriff: Set API Credentials" from the palette, each step answered as a user types it; then waits until the budget shows. */
+export async function setCredentialsFromPalette(page: Page, veriff: { server: { url: string }; apiKey: string; sharedSecret: string }, name = 'UI Test'): Promise<void> {
+  await runFromPalette(page, 'Veriff: Set API Credentials');
+  await answerQuickInput(page, /A name for this integration/, name);
+  await answerQuickInput(page, /API URL from the Veriff Customer Portal/, veriff.server.url);
+  await answerQuickInput(page, /API key \(a UUID\)/, veriff.apiKey);
+  await answerQuickInput(page, /Shared secret key/, veriff.sharedSecret);
+  await waitForCredentials(page);
+}
+
 /** The Veriff delete budget's status-bar item. */
 export function budgetStatusItem(page: Page): Locator {
   return page.locator('.part.statusbar .statusbar-item', { has: page.locator('[aria-label^="Veriff delete budget"]') }).first();

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { answerQuickInput, chooseFromContextMenu, chooseFromOpenMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForNotification, waitForText } from '../support/workbench';
+import { answerQuickInput, chooseFromContextMenu, chooseFromOpenMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForNotification, waitForText, setCredentialsFromPalette } from '../support/workbench';
 
 /** The budget's status-bar entry (found by its accessible name, as a screen reader would). */
 function budgetItem(page: Page): Locator {
@@ -21,11 +21,7 @@ describe('UI: the delete budget in the status bar and Tidy Up', function () {
     const page = wb().page;
     await openVeriffSidebar(page);
     assert.equal(await budgetItem(page).count(), 0, 'no credentials: no budget item');
-    await runFromPalette(page, 'Veriff: Set API Credentials');
-    await answerQuickInput(page, /A name for this integration/, 'UI Test');
-    await answerQuickInput(page, /API URL from the Veriff Customer Portal/, mock().server.url);
-    await answerQuickInput(page, /API key \(a UUID\)/, mock().apiKey);
-    await answerQuickInput(page, /Shared secret key/, mock().sharedSecret);
+    await setCredentialsFromPalette(page, mock());
     await waitForText(budgetItem(page), /5\/5 · 10\/10/);
 
     // Track from the Explorer: opening the Veriff view afterwards fetches the new sessions' statuses.

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { sign } from '../../src/core/signing';
-import { answerQuickInput, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForText, waitForCredentials } from '../support/workbench';
+import { answerQuickInput, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForText, setCredentialsFromPalette } from '../support/workbench';
 
 describe('UI: Delete Session from the Veriff sidebar', function () {
   this.timeout(180000);
@@ -16,12 +16,7 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
     await openVeriffSidebar(page);
     await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
     await page.locator('.sidebar .composite.title', { hasText: /explorer/i }).first().waitFor({ timeout: 30000 });
-    await runFromPalette(page, 'Veriff: Set API Credentials');
-    await answerQuickInput(page, /A name for this integration/, 'UI Test');
-    await answerQuickInput(page, /API URL from the Veriff Customer Portal/, mock().server.url);
-    await answerQuickInput(page, /API key \(a UUID\)/, mock().apiKey);
-    await answerQuickInput(page, /Shared secret key/, mock().sharedSecret);
-    await waitForCredentials(page);
+    await setCredentialsFromPalette(page, mock());
     await runFromPalette(page, 'Veriff: Track Sessions…');
     await answerQuickInput(page, /Session ids to track/, ids.join(' '));
     await answerQuickInput(page, /Run label/, 'ui-run');

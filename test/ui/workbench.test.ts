@@ -8,8 +8,8 @@ import {
   runFromPalette,
   screenshot,
   useWorkbenchWithMockVeriff,
+  setCredentialsFromPalette,
   waitForText,
-  waitForCredentials,
 } from '../support/workbench';
 
 const SESSIONS = 32;
@@ -78,12 +78,7 @@ describe('UI: the Veriff sidebar in a real workbench', function () {
     await openVeriffSidebar(page);
     await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
     await page.locator('.sidebar .composite.title', { hasText: /explorer/i }).first().waitFor({ timeout: 30000 });
-    await runFromPalette(page, 'Veriff: Set API Credentials');
-    await answerQuickInput(page, /A name for this integration/, 'UI Test');
-    await answerQuickInput(page, /API URL from the Veriff Customer Portal/, mock().server.url);
-    await answerQuickInput(page, /API key \(a UUID\)/, mock().apiKey);
-    await answerQuickInput(page, /Shared secret key/, mock().sharedSecret);
-    await waitForCredentials(page);
+    await setCredentialsFromPalette(page, mock());
     await runFromPalette(page, 'Veriff: Track Sessions…');
     await answerQuickInput(page, /Session ids to track/, ids.join(' '));
     mock().server.injectFault({ kind: 'delay', ms: HELD_MS }, { times: Infinity, method: 'GET' });
