@@ -360,11 +360,20 @@ describe('local sandbox', function () {
     }
   });
 
-  it('"Simulate Decision…" while the sandbox is stopped offers to start it', async () => {
+  it('"Simulate Decision…" while the sandbox is stopped offers to start it, without waiting on the offer', async () => {
     assert.equal(s.sandbox.running, undefined);
+    await withUser([], async (user) => {
+      // "Copy Sandbox Environment" offers the start too, and returns while its offer is still open.
+      assert.equal(await vscode.commands.executeCommand('veriff.copySandboxEnv'), false);
+      assert.equal(user.openNotifications, 1);
+      user.dismissAll();
+    });
+    assert.equal(s.sandbox.running, undefined, 'dismissed: nothing started');
     await withUser([{ message: 'Start Local Sandbox' }, { pick: 'Approve' }], async () => {
       const id = created[1];
-      assert.deepEqual(await vscode.commands.executeCommand('veriff.simulateDecision', id), [id]);
+      // The command returns at once; the button starts the sandbox and runs the simulation again.
+      assert.equal(await vscode.commands.executeCommand('veriff.simulateDecision', id), undefined);
+      await eventually('the simulation after the start', () => s.sandbox.running?.state.getSession(id)?.status === 'approved', 20000);
     });
     const restarted = s.sandbox.running as RunningSandbox | undefined; // not narrowed by the assert above: the command started it
     assert.equal(restarted?.state.getSession(created[1])?.status, 'approved');

@@ -9,17 +9,20 @@ import type { Services } from '../services';
  */
 export async function copySandboxEnv(services: Services): Promise<boolean | undefined> {
   return guard(services, vscode.l10n.t('Copying the sandbox environment'), async () => {
-    let running = services.sandbox.running;
+    const running = services.sandbox.running;
     if (!running) {
+      // Shown, not awaited: on the button the sandbox starts and the copy runs again.
       const start = vscode.l10n.t('Start Local Sandbox');
-      const choice = await services.ui.showInformationMessage(
-        vscode.l10n.t('The local Veriff sandbox is not running, so there is no environment to copy yet.'),
-        start,
-      );
-      if (choice !== start) {
-        return false;
-      }
-      running = (await services.sandbox.start()).sandbox;
+      void services.ui
+        .showInformationMessage(vscode.l10n.t('The local Veriff sandbox is not running, so there is no environment to copy yet.'), start)
+        .then(async (choice) => {
+          if (choice === start) {
+            await services.sandbox.start();
+            await vscode.commands.executeCommand('veriff.copySandboxEnv');
+          }
+        })
+        .then(undefined, (err: unknown) => services.log.error(`Copying the sandbox environment: ${err instanceof Error ? err.message : String(err)}`));
+      return false;
     }
     const { apiKey, sharedSecret } = running.credentials;
     await vscode.env.clipboard.writeText(`VERIFF_API_URL=${running.url} VERIFF_API_KEY=${apiKey} VERIFF_SHARED_SECRET=${sharedSecret}`);

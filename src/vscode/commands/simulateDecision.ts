@@ -31,14 +31,20 @@ export function simulations(): Simulation[] {
  */
 export async function simulateDecision(services: Services, target?: unknown, selectionOrStatus?: unknown): Promise<string[] | undefined> {
   return guard(services, vscode.l10n.t('Simulating a decision'), async () => {
-    let running = services.sandbox.running;
+    const running = services.sandbox.running;
     if (!running) {
+      // Shown, not awaited: on the button the sandbox starts and the same simulation runs again.
       const start = vscode.l10n.t('Start Local Sandbox');
-      const choice = await services.ui.showWarningMessage(vscode.l10n.t('The local Veriff sandbox is not running: start it to simulate decisions.'), start);
-      if (choice !== start) {
-        return undefined;
-      }
-      running = (await services.sandbox.start()).sandbox;
+      void services.ui
+        .showWarningMessage(vscode.l10n.t('The local Veriff sandbox is not running: start it to simulate decisions.'), start)
+        .then(async (choice) => {
+          if (choice === start) {
+            await services.sandbox.start();
+            await vscode.commands.executeCommand('veriff.simulateDecision', target, selectionOrStatus);
+          }
+        })
+        .then(undefined, (err: unknown) => services.log.error(`Simulating a decision: ${err instanceof Error ? err.message : String(err)}`));
+      return undefined;
     }
     const status = typeof selectionOrStatus === 'string' ? selectionOrStatus : undefined;
     if (status !== undefined && !isVeriffStatus(status)) {
