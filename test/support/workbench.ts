@@ -377,7 +377,9 @@ export async function chooseFromOpenMenu(
  * Waits for a notification matching `pattern` (and `until`, e.g. "the progress entry has gone") and
  * returns the notification center's text. This workbench files extension notifications in the
  * notification center without a toast, so it is opened from the status bar's bell, as a user would,
- * and cleared afterwards so the next wait sees only new notifications. With `screenshot`, the
+ * and cleared afterwards so the next wait sees only new notifications. VS Code hides the center by
+ * itself when its last notification goes (a finished progress); the bell is then clicked again to
+ * look for the next one: that is waiting for a notification, not a second try of a failed action. With `screenshot`, the
  * notification is expanded (the whole message in the picture) and a screenshot taken first.
  */
 export async function waitForNotification(
