@@ -1,8 +1,11 @@
 'use strict';
 // `npm test`: builds, then runs the unit, integration (real VS Code extension host) and UI (real
 // clicks in a real workbench) layers and ends with one summary line "N passed, N failed".
+// The layers run at the same time (they mostly wait on VS Code and Chromium, and share nothing but
+// the built files); each layer's output is printed whole when it ends and is kept in
+// test-results/<layer>.log. VERIFF_TEST_SERIAL=1 runs them one after another with live output.
 // usage: node scripts/test.cjs [unit|integration|ui ...]
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -68,7 +71,40 @@ function pruneStaleOutput() {
   }
 }
 
-function main() {
+/**
+ * Runs one layer's command. Live: its output goes to this terminal. Otherwise it goes to
+ * test-results/<layer>.log and is printed whole once the layer ends, so layers running at the same
+ * time do not interleave their lines.
+ */
+function runLayer(layer, args, live) {
+  const file = path.join(resultsDir, `${layer}.json`);
+  fs.rmSync(file, { force: true });
+  const logFile = path.join(resultsDir, `${layer}.log`);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const log = live ? undefined : fs.openSync(logFile, 'w');
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: live ? 'inherit' : ['ignore', log, log], env: process.env });
+    let ended = false;
+    const done = (code) => {
+      if (ended) return;
+      ended = true;
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (log !== undefined) {
+        fs.closeSync(log);
+        process.stdout.write(`\n[test] ---- ${layer} tests ----\n${fs.readFileSync(logFile, 'utf8')}`);
+      }
+      console.log(`[test] ${layer} tests: exit ${code} in ${seconds} s`);
+      resolve({ ok: code === 0, seconds });
+    };
+    child.on('error', (err) => {
+      console.error(`[test] cannot run the ${layer} tests: ${err.message}`);
+      done(1);
+    });
+    child.on('exit', (code, signal) => done(code ?? signal));
+  });
+}
+
+async function main() {
   const started = Date.now();
   const statusBefore = gitStatusPaths();
   const dirtyBefore = statusBefore && new Set(statusBefore);
@@ -92,18 +128,27 @@ function main() {
   const commands = {
     unit: ['scripts/runMocha.cjs', path.join(resultsDir, 'unit.json'), 'out/test/unit', '10000'],
     integration: ['scripts/runIntegration.cjs', path.join(resultsDir, 'integration.json')],
-    ui: ['scripts/runMocha.cjs', path.join(resultsDir, 'ui.json'), 'out/test/ui', '180000'],
+    ui: ['scripts/runMocha.cjs', path.join(resultsDir, 'ui.json'), 'out/test/ui', '180000', process.env.VERIFF_UI_JOBS ?? '2'],
   };
-  const totals = { passed: 0, failed: 0, pending: 0 };
-  const lines = [];
   for (const layer of layers) {
     if (!commands[layer]) {
       console.error(`[test] unknown layer ${layer}; use ${ALL.join(', ')}`);
       process.exit(2);
     }
+  }
+  const serial = layers.length === 1 || process.env.VERIFF_TEST_SERIAL === '1';
+  if (!serial) {
+    console.log(`[test] running ${layers.join(', ')} at once; each layer's output is printed when it ends (live in test-results/<layer>.log)`);
+  }
+  const results = serial ? [] : await Promise.all(layers.map((layer) => runLayer(layer, commands[layer], false)));
+  if (serial) {
+    for (const layer of layers) results.push(await runLayer(layer, commands[layer], true));
+  }
+  const totals = { passed: 0, failed: 0, pending: 0 };
+  const lines = [];
+  for (const [i, layer] of layers.entries()) {
+    const { ok } = results[i];
     const file = path.join(resultsDir, `${layer}.json`);
-    fs.rmSync(file, { force: true });
-    const ok = step(`${layer} tests`, process.execPath, commands[layer]);
     let stats = { passed: 0, failed: 0, pending: 0 };
     if (fs.existsSync(file)) {
       stats = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -115,7 +160,7 @@ function main() {
     totals.passed += stats.passed;
     totals.failed += stats.failed;
     totals.pending += stats.pending;
-    lines.push(`  ${layer.padEnd(12)} ${stats.passed} passed, ${stats.failed} failed${stats.pending ? `, ${stats.pending} pending` : ''}`);
+    lines.push(`  ${layer.padEnd(12)} ${stats.passed} passed, ${stats.failed} failed${stats.pending ? `, ${stats.pending} pending` : ''} (${results[i].seconds} s)`);
   }
   const written = writtenOutsideIgnored(dirtyBefore, started);
   if (written.length > 0) {
@@ -129,4 +174,7 @@ function main() {
   process.exit(totals.failed > 0 ? 1 : 0);
 }
 
-main();
+main().catch((err) => {
+  console.error(`[test] ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});

@@ -306,7 +306,8 @@ describe('tracking sessions from every source', function () {
       await new Promise((r) => setTimeout(r, 4000));
       const settled = searches;
       assert.ok(settled >= 2, `searches by then: ${settled}`);
-      await new Promise((r) => setTimeout(r, 16000));
+      // Long enough for the poll of known files (every 5 s) to have run at least once.
+      await new Promise((r) => setTimeout(r, 6000));
       assert.equal(searches, settled, 'no workspace search once the watcher has settled (file events and a stat of known files instead)');
     } finally {
       workspace.findFiles = original;

@@ -1,11 +1,11 @@
 // The packaged extension as a user gets it: `vsce package`, `--install-extension` into a real
 // VS Code (code-server), then a workbench WITHOUT the extension under development.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import { packageVsix } from '../support/vsix';
 import { installVsix, openVeriffSidebar, openWorkbench, repoRoot, runFromPalette, screenshot, screenshotOnFailure, waitForText, type Workbench } from '../support/workbench';
 
 async function waitForFrameText(page: Page, pattern: RegExp, timeoutMs = 30000): Promise<void> {
@@ -37,9 +37,7 @@ describe('UI: the packaged .vsix installs and activates in VS Code', function ()
     userDataDir = path.join(tmp, 'user-data');
     fs.mkdirSync(userDataDir, { recursive: true });
     const vsixPath = path.join(tmp, 'veriff-test-sessions.vsix');
-    const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-    const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsixPath], { cwd: repoRoot, encoding: 'utf8', timeout: 120000 });
-    assert.equal(r.status, 0, `vsce package failed:\n${r.stdout}\n${r.stderr}`);
+    packageVsix(vsixPath);
     const output = installVsix(vsixPath, userDataDir);
     assert.match(output, /successfully installed/);
     wb = await openWorkbench({ withExtension: false, userDataDir });

@@ -1,14 +1,11 @@
-// Packs the extension with the real @vscode/vsce (as `npm run package` does) into a temp folder and
-// checks what ships: the allowlist in .vscodeignore, the lazy undici split, the Marketplace metadata.
+// Packs the extension with the real @vscode/vsce (as `npm run package` does, from a staged copy of
+// the checkout) into a temp folder and checks what ships: the allowlist in .vscodeignore, the lazy undici split, the Marketplace metadata.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const vsceBin = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+import { repoRoot, stageCheckout, vsce } from '../support/vsix';
 
 interface ZipEntry {
   name: string;
@@ -54,12 +51,6 @@ function readZip(buffer: Buffer): ZipEntry[] {
   return entries;
 }
 
-function vsce(args: string[], cwd = repoRoot): string {
-  const r = spawnSync(process.execPath, [vsceBin, ...args], { cwd, encoding: 'utf8', timeout: 120000 });
-  assert.equal(r.status, 0, `vsce ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(path.join(repoRoot, dir))) return [];
   return fs
@@ -95,6 +86,7 @@ function pngSize(png: Buffer): { width: number; height: number } {
 describe('packaging: the .vsix built by vsce', function () {
   this.timeout(180000);
   let tmp: string;
+  let stage: string;
   let vsixPath: string;
   let entries: ZipEntry[];
   const file = (name: string): Buffer => {
@@ -109,12 +101,13 @@ describe('packaging: the .vsix built by vsce', function () {
     }
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'veriff-vsix-'));
     vsixPath = path.join(tmp, 'veriff-test-sessions.vsix');
-    vsce(['package', '--no-dependencies', '--out', vsixPath]);
+    stage = stageCheckout();
+    vsce(['package', '--no-dependencies', '--out', vsixPath], stage);
     entries = readZip(fs.readFileSync(vsixPath));
   });
 
   after(() => {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    for (const dir of [tmp, stage]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('holds exactly the allowlisted files', () => {
@@ -160,7 +153,7 @@ describe('packaging: the .vsix built by vsce', function () {
   });
 
   it('`vsce ls` lists the same files as the package', () => {
-    const listed = vsce(['ls', '--no-dependencies'])
+    const listed = vsce(['ls', '--no-dependencies'], stage)
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean)
