@@ -71,6 +71,47 @@ function pruneStaleOutput() {
   }
 }
 
+const children = new Set();
+
+/** Stops at once with one line naming what is missing (the installer's own output is above it). */
+function stopForRuntime(message) {
+  console.error(`[test] cannot set up the VS Code test runtime: ${message}`);
+  for (const child of children) child.kill();
+  process.exit(1);
+}
+
+/**
+ * Installs the VS Code test runtime and Chromium if they are not there yet, in a child process with
+ * live output. Resolves when both are ready; on failure stops the whole run.
+ */
+function setUpRuntime() {
+  const { isRuntimeInstalled, ensureChromium, missingBuildTools } = require('./runtime/install.cjs');
+  if (isRuntimeInstalled()) {
+    try {
+      ensureChromium();
+      return Promise.resolve();
+    } catch (err) {
+      stopForRuntime(err instanceof Error ? err.message : String(err));
+    }
+  }
+  const missing = missingBuildTools();
+  if (missing.length > 0) {
+    stopForRuntime(`${missing.join(', ')} not found (needed to build code-server's native modules; npm cannot install ${missing.length === 1 ? 'it' : 'them'})`);
+  }
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'runtime', 'install.cjs')], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    children.add(child);
+    child.on('error', (err) => stopForRuntime(err.message));
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      if (code !== 0) stopForRuntime(`the installer exited with ${code ?? signal} (its output is above)`);
+      console.log(`[test] test runtime: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      resolve();
+    });
+  });
+}
+
 /**
  * Runs one layer's command. Live: its output goes to this terminal. Otherwise it goes to
  * test-results/<layer>.log and is printed whole once the layer ends, so layers running at the same
@@ -84,10 +125,12 @@ function runLayer(layer, args, live) {
   return new Promise((resolve) => {
     const log = live ? undefined : fs.openSync(logFile, 'w');
     const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: live ? 'inherit' : ['ignore', log, log], env: process.env });
+    children.add(child);
     let ended = false;
     const done = (code) => {
       if (ended) return;
       ended = true;
+      children.delete(child);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       if (log !== undefined) {
         fs.closeSync(log);
@@ -109,22 +152,12 @@ async function main() {
   const statusBefore = gitStatusPaths();
   const dirtyBefore = statusBefore && new Set(statusBefore);
   fs.mkdirSync(resultsDir, { recursive: true });
+  // The runtime installs (first run: ~2 min, mostly downloads and two native compiles) while the
+  // extension builds and the unit tests run; the layers that need it start when it is ready.
+  const runtime = layers.some((l) => l !== 'unit') && process.env.VERIFF_TEST_VSCODE !== 'desktop' ? setUpRuntime() : Promise.resolve();
   if (!step('build', process.execPath, ['esbuild.mjs', '--production'])) process.exit(1);
   pruneStaleOutput();
   if (!step('compile tests (tsc)', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'])) process.exit(1);
-  if (layers.some((l) => l !== 'unit') && process.env.VERIFF_TEST_VSCODE !== 'desktop') {
-    const { ensureRuntime, ensureChromium } = require('./runtime/install.cjs');
-    const runtimeStarted = Date.now();
-    try {
-      ensureRuntime();
-      ensureChromium();
-    } catch (err) {
-      // One line that names what is missing; the installer's own output (if any) is above it.
-      console.error(`[test] cannot set up the VS Code test runtime: ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
-    }
-    console.log(`[test] test runtime: ready in ${((Date.now() - runtimeStarted) / 1000).toFixed(1)} s`);
-  }
   const commands = {
     unit: ['scripts/runMocha.cjs', path.join(resultsDir, 'unit.json'), 'out/test/unit', '10000'],
     integration: ['scripts/runIntegration.cjs', path.join(resultsDir, 'integration.json')],
@@ -140,9 +173,13 @@ async function main() {
   if (!serial) {
     console.log(`[test] running ${layers.join(', ')} at once; each layer's output is printed when it ends (live in test-results/<layer>.log)`);
   }
-  const results = serial ? [] : await Promise.all(layers.map((layer) => runLayer(layer, commands[layer], false)));
+  const run = async (layer, live) => {
+    if (layer !== 'unit') await runtime;
+    return runLayer(layer, commands[layer], live);
+  };
+  const results = serial ? [] : await Promise.all(layers.map((layer) => run(layer, false)));
   if (serial) {
-    for (const layer of layers) results.push(await runLayer(layer, commands[layer], true));
+    for (const layer of layers) results.push(await run(layer, true));
   }
   const totals = { passed: 0, failed: 0, pending: 0 };
   const lines = [];
