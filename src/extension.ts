@@ -5,7 +5,7 @@ import { CredentialStore } from './vscode/credentials';
 import { VeriffLog } from './vscode/log';
 import type { BaseServices } from './vscode/baseServices';
 import type { Services } from './vscode/services';
-import { SessionRepository } from './vscode/sessionRepository';
+import { SessionRepository } from './vscode/storage/sessionRepository';
 import { vscodeUserInput } from './vscode/userInput';
 import { VeriffAccess } from './vscode/veriffAccess';
 import { AutoRefresher } from './vscode/autoRefresher';
@@ -23,7 +23,7 @@ import { TestRunOffer } from './vscode/testRunOffer';
 import { BudgetService } from './vscode/budget/budgetService';
 import { BudgetStatusBar } from './vscode/budget/budgetStatusBar';
 import { isUndiciLoaded } from './core/http/dispatcher';
-import { withSerialisedGlobalState } from './vscode/serialisedMemento';
+import { withSerialisedGlobalState } from './vscode/storage/serialisedMemento';
 
 export interface VeriffTestSessionsApi extends SessionsApi {
   readonly version: 1;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import { defaultLabel, SessionStore, type AddResult, type SessionStoreJSON } from '../../src/core/sessions';
-import { LEGACY_SESSIONS_STATE_KEY, SessionRepository, type SessionRepositoryContext } from '../../src/vscode/sessionRepository';
+import { LEGACY_SESSIONS_STATE_KEY, SessionRepository, type SessionRepositoryContext } from '../../src/vscode/storage/sessionRepository';
 import { SharedStore } from '../../src/core/store/sharedStore';
 import { sign } from '../../src/core/signing';
 import type { Integration } from '../../src/vscode/credentials';

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Clock } from '../core/clock';
-import { SharedStore, type StoreFileKind, type StoreRecovery } from '../core/store/sharedStore';
-import type { VeriffLog } from './log';
-import type { UserInput } from './userInput';
+import type { Clock } from '../../core/clock';
+import { SharedStore, type StoreFileKind, type StoreRecovery } from '../../core/store/sharedStore';
+import type { VeriffLog } from '../log';
+import type { UserInput } from '../userInput';
 
 const WHAT: Record<StoreFileKind, string> = {
   sessions: 'tracked sessions',
