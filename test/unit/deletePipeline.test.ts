@@ -4,7 +4,7 @@ import { DeletePipeline, ledgerBudget, type DeleteTarget, type PipelineStep } fr
 import { DeleteQueue } from '../../src/core/deleteQueue';
 import { queueAttemptResult } from '../../src/core/deleteOutcome';
 import { QueueRunner, type DeleteAttemptResult } from '../../src/core/queueRunner';
-import { SessionStore } from '../../src/core/sessions';
+import { SessionStore } from '../../src/core/store/sessionStore';
 import { VeriffClient } from '../../src/core/veriffClient';
 import { FakeTimers } from '../support/fakeTimers';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';

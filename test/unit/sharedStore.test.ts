@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HOUR_MS } from '../../src/core/budget';
 import { ManualClock } from '../../src/core/clock';
-import { SessionStore } from '../../src/core/sessions';
+import { SessionStore } from '../../src/core/store/sessionStore';
 import { JsonDocumentFile, removeStaleTemporaries, signatureOf, type Recovery } from '../../src/core/store/jsonFile';
 import { LockTimeoutError, withLock } from '../../src/core/store/lock';
 import { SharedStore, type StoreChange, type StoreRecovery } from '../../src/core/store/sharedStore';

@@ -1,13 +1,7 @@
 import { systemClock, type Clock } from '../clock';
 import { normaliseSessionId } from '../ids';
-import {
-  SessionStore,
-  type AddOptions,
-  type AddResult,
-  type SessionSeed,
-  type SessionStoreOptions,
-  type StatusUpdate,
-} from '../sessions';
+import type { AddOptions, AddResult, SessionSeed, StatusUpdate } from '../sessions';
+import { SessionStore, type SessionStoreOptions } from './sessionStore';
 import { SessionsDocument, type SessionOp } from './sessionsDocument';
 
 /** Pinned to one time during a call, so the operation written down carries the times the records got. */

@@ -1,6 +1,8 @@
 import { systemClock, type Clock } from '../clock';
 import { normaliseSessionId } from '../ids';
-import { SessionStore, type AddOptions, type SessionSeed, type SessionStoreJSON, type StatusUpdate } from '../sessions';
+import type { AddOptions, SessionSeed, StatusUpdate } from '../sessions';
+import type { SessionStoreJSON } from './sessionsFormat';
+import { SessionStore } from './sessionStore';
 import { isFiniteNumber, isRecord } from '../stateIssues';
 import type { DocumentCodec } from './jsonFile';
 

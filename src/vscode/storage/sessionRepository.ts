@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { systemClock, type Clock } from '../../core/clock';
-import type { SessionStore, SessionStoreChange } from '../../core/sessions';
+import type { SessionStoreChange } from '../../core/sessions';
+import type { SessionStore } from '../../core/store/sessionStore';
 import { JournaledSessionStore } from '../../core/store/journaledSessionStore';
 import { SESSIONS_FILE, SessionsDocument } from '../../core/store/sessionsDocument';
 import type { SharedStore } from '../../core/store/sharedStore';
