@@ -1,5 +1,5 @@
 import { type DeleteResult, failureCode } from './deletePlan';
-import type { DeleteAttemptResult } from './queueRunner';
+import type { DeleteAttemptResult } from './deleteAttempt';
 import type { SessionStore } from './store/sessionStore';
 
 /** The failure carried by every DELETE result but `deleted`. */

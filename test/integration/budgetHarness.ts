@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { systemClock } from '../../src/core/clock';
-import { systemTimers } from '../../src/core/queueRunner';
+import { systemTimers } from '../../src/core/timers';
 import type { VeriffStatus } from '../../src/core/status';
 import { BUDGET_STATE_KEY, QUEUE_STATE_KEY, type BudgetService } from '../../src/vscode/budget/budgetService';
 import { clockText } from '../../src/vscode/budget/budgetText';

@@ -1,5 +1,5 @@
 import { queueAttemptResult } from '../../core/deleteOutcome';
-import type { DeleteAttemptResult, SessionProbe } from '../../core/queueRunner';
+import type { DeleteAttemptResult, SessionProbe } from '../../core/deleteAttempt';
 import { apiKeyFingerprint } from '../credentials';
 import { describeFailure } from '../failures';
 import type { DeletePipeline } from '../../core/deletePipeline';
