@@ -6,6 +6,7 @@ import { normaliseSessionId } from '../../core/ids';
 import { QueueRunner, type QueueEvent, type RunSummary } from '../../core/queueRunner';
 import { systemTimers, type Timers } from '../../core/timers';
 import { BudgetMirror } from '../../core/store/budgetMirror';
+import { importLegacy } from '../../core/store/legacyImport';
 import { SharedStore } from '../../core/store/sharedStore';
 import type { Reservation } from '../../core/budget';
 import type { DeleteBudget } from '../../core/deletePipeline';
@@ -204,7 +205,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
       return;
     }
     try {
-      const report = await this.storeRef.importLegacy({ budget, queue });
+      const report = await importLegacy(this.storeRef, { budget, queue }, (m) => this.services.log.warn(m));
       for (const key of this.storeRef.budgetKeys()) {
         this.mirror.adoptBudget(key);
       }

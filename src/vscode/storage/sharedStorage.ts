@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Clock } from '../../core/clock';
-import { SharedStore, type StoreFileKind, type StoreRecovery } from '../../core/store/sharedStore';
+import { SharedStore, type StoreRecovery } from '../../core/store/sharedStore';
+import type { StoreFileKind } from '../../core/store/storeFiles';
 import type { VeriffLog } from '../log';
 import type { UserInput } from '../userInput';
 
