@@ -32,6 +32,19 @@ export class ConnectionResolver {
     return key;
   }
 
+  /** The budget keys of every integration; undefined when one's secrets cannot be read (then nobody guesses). */
+  async knownKeys(): Promise<Set<string> | undefined> {
+    const known = new Set<string>();
+    for (const integration of this.services.credentials.list()) {
+      const key = await this.keyOf(integration.id).catch(() => undefined);
+      if (key === undefined) {
+        return undefined;
+      }
+      known.add(key);
+    }
+    return known;
+  }
+
   async connect(key: string): Promise<Connection | undefined> {
     const known = this.keys.get(key);
     if (known) {

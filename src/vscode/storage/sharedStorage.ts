@@ -18,7 +18,7 @@ const WHAT: Record<StoreFileKind, string> = {
  * `extensionKind: ["workspace"]` that folder is on the machine the extension runs on (the remote
  * one in remote development), always a local path of that machine.
  */
-export function openSharedStore(folder: vscode.Uri, log: VeriffLog, ui: Pick<UserInput, 'showWarningMessage'>, clock: Clock): SharedStore {
+export function openSharedStore(folder: vscode.Uri, log: VeriffLog, ui: Pick<UserInput, 'showWarningMessage'>, clock: Clock | (() => Clock)): SharedStore {
   if (folder.scheme !== 'file') {
     log.warn(`Global storage is not a local folder (${folder.toString()}); the shared store uses ${folder.fsPath}`);
   }
