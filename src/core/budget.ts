@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock';
-import { StateIssues, isFiniteNumber } from './stateIssues';
+import { StateIssues } from './stateIssues';
+import { isFiniteNumber } from './typeGuards';
 import {
   budgetStateToJSON,
   MAX_RATE_LIMIT_STREAK,

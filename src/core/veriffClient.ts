@@ -6,7 +6,7 @@ import { explainVeriffError, normaliseCode } from './errors';
 import { normaliseSessionId } from './ids';
 import { redact } from './mask';
 import { sign, signedPayload, verifySignature } from './signing';
-import { isRecord } from './stateIssues';
+import { isRecord } from './typeGuards';
 import { SessionStatus, isVeriffStatus } from './status';
 import { DispatcherLease, acquireDispatcher } from './http/dispatcher';
 import type { Attempt, CreatedSession, Decision, DeletedSession, Outcome, PatchedSession, RequestLogEntry, ResponseSignature } from './http/outcomes';

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { Clock, ManualClock } from '../clock';
 import { isUuid, normaliseSessionId } from '../ids';
 import { sign, verifySignature } from '../signing';
-import { isRecord } from '../stateIssues';
+import { isRecord } from '../typeGuards';
 import { VeriffStatus, isVeriffStatus } from '../status';
 import { DECISION_STATUSES, SandboxIntegration, SandboxSession, SandboxState, SessionSeed } from './sandboxState';
 

@@ -1,4 +1,5 @@
-import { isFiniteNumber, isRecord, type StateIssues } from '../stateIssues';
+import type { StateIssues } from '../stateIssues';
+import { isFiniteNumber, isRecord } from '../typeGuards';
 
 /**
  * The delete budget as stored (a budget file, or globalState in early versions): every key's

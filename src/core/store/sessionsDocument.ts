@@ -3,7 +3,7 @@ import { normaliseSessionId } from '../ids';
 import type { AddOptions, SessionSeed, StatusUpdate } from '../sessions';
 import type { SessionStoreJSON } from './sessionsFormat';
 import { SessionStore } from './sessionStore';
-import { isFiniteNumber, isRecord } from '../stateIssues';
+import { isFiniteNumber, isRecord } from '../typeGuards';
 import type { DocumentCodec } from './jsonFile';
 
 /**

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { normaliseSessionId } from '../ids';
-import { isRecord } from '../stateIssues';
+import { isRecord } from '../typeGuards';
 import {
   cleanLabel,
   defaultLabel,
