@@ -36,7 +36,7 @@ export interface TrackedSession {
 }
 
 /** An id with its own label or vendorData (a tracking-file line), overriding the add options. */
-export interface SessionSeed {
+export interface SessionToTrack {
   id: string;
   label?: string;
   vendorData?: string;

@@ -9,7 +9,7 @@ import {
   type AddResult,
   type LabelGroup,
   type SessionError,
-  type SessionSeed,
+  type SessionToTrack,
   type SessionStoreChange,
   type StatusGroup,
   type StatusUpdate,
@@ -65,7 +65,7 @@ export class SessionStore {
     };
   }
 
-  add(integrationId: string, ids: Iterable<string | SessionSeed>, options: AddOptions): AddResult {
+  add(integrationId: string, ids: Iterable<string | SessionToTrack>, options: AddOptions): AddResult {
     requireIntegrationId(integrationId);
     const now = this.clock.now();
     const batchLabel = cleanLabel(options.label) ?? defaultLabel(now);
@@ -74,7 +74,7 @@ export class SessionStore {
     const updated: string[] = [];
     let sessions = this.byIntegration.get(integrationId);
     for (const item of ids) {
-      const seed: SessionSeed = typeof item === 'string' ? { id: item } : item;
+      const seed: SessionToTrack = typeof item === 'string' ? { id: item } : item;
       const id = typeof seed.id === 'string' ? normaliseSessionId(seed.id) : undefined;
       if (!id) {
         result.invalid.push(String(seed.id));

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../clock';
 import { normaliseSessionId } from '../ids';
-import type { AddOptions, SessionSeed, StatusUpdate } from '../sessions';
+import type { AddOptions, SessionToTrack, StatusUpdate } from '../sessions';
 import type { SessionStoreJSON } from './sessionsFormat';
 import { SessionStore } from './sessionStore';
 import { isFiniteNumber, isRecord } from '../typeGuards';
@@ -27,7 +27,7 @@ export interface Tombstone {
 
 /** A change one window made, replayed on the file's content under the lock. */
 export type SessionOp =
-  | { kind: 'add'; at: number; integrationId: string; items: Array<string | SessionSeed>; options: AddOptions }
+  | { kind: 'add'; at: number; integrationId: string; items: Array<string | SessionToTrack>; options: AddOptions }
   /** Fills vendorData of sessions already tracked (an add of a tracked id with vendorData); never tracks. */
   | { kind: 'vendorData'; at: number; integrationId: string; items: Array<{ id: string; vendorData: string }> }
   | { kind: 'remove'; at: number; integrationId: string; ids: string[] }
@@ -84,7 +84,7 @@ export class SessionsDocument {
             keptRemoved++;
             continue;
           }
-          const seed: SessionSeed = { id: s.id, label: s.label, ...(s.vendorData !== undefined ? { vendorData: s.vendorData } : {}) };
+          const seed: SessionToTrack = { id: s.id, label: s.label, ...(s.vendorData !== undefined ? { vendorData: s.vendorData } : {}) };
           this.apply({ kind: 'add', at: s.addedAt, integrationId, items: [seed], options: { source: s.source } });
           added++;
         } else if (s.vendorData !== undefined) {
