@@ -9,7 +9,7 @@ import { sign, signedPayload, verifySignature } from './signing';
 import { isRecord } from './typeGuards';
 import { SessionStatus, isVeriffStatus } from './status';
 import { DispatcherLease, acquireDispatcher } from './http/dispatcher';
-import type { Attempt, CreatedSession, Decision, DeletedSession, Outcome, PatchedSession, RequestLogEntry, ResponseSignature } from './http/outcomes';
+import type { ApiCallLogEntry, Attempt, CreatedSession, Decision, DeletedSession, Outcome, PatchedSession, ResponseSignature } from './http/outcomes';
 import { ProxyChoice, ProxySettings, chooseProxy } from './http/proxy';
 import {
   Headers,
@@ -25,7 +25,7 @@ import {
   parseRetryAfter,
 } from './http/response';
 
-export type { Attempt, CreatedSession, Decision, DeletedSession, Outcome, OutcomeKind, PatchedSession, RequestLogEntry, ResponseSignature } from './http/outcomes';
+export type { ApiCallLogEntry, Attempt, CreatedSession, Decision, DeletedSession, Outcome, OutcomeKind, PatchedSession, ResponseSignature } from './http/outcomes';
 export type { ProxySettings } from './http/proxy';
 export { formatLogLine } from './http/logLine';
 export { closeAllDispatchers } from './http/dispatcher';
@@ -44,7 +44,7 @@ export interface VeriffClientOptions {
   /** For Retry-After HTTP-dates and X-RateLimit-Reset epochs. */
   clock?: Clock;
   /** Called once per attempt; entries never hold the key, the secret or a signature. */
-  onRequestLog?: (entry: RequestLogEntry) => void;
+  onRequestLog?: (entry: ApiCallLogEntry) => void;
   /** Pauses before each GET retry (ms); its length is the number of retries. Default [200, 800]. */
   getRetryDelays?: () => readonly number[];
 }
@@ -140,7 +140,7 @@ export class VeriffClient {
   private readonly proxy: ProxyChoice | undefined;
   private readonly strictSSL: boolean;
   private readonly clock: Clock;
-  private readonly onRequestLog?: (entry: RequestLogEntry) => void;
+  private readonly onRequestLog?: (entry: ApiCallLogEntry) => void;
   private readonly getRetryDelays: () => readonly number[];
   private readonly proxyPassword: string | undefined;
   private lease: DispatcherLease | undefined;
@@ -448,7 +448,7 @@ export class VeriffClient {
     if (!this.onRequestLog) {
       return;
     }
-    const entry: RequestLogEntry = {
+    const entry: ApiCallLogEntry = {
       method: spec.method,
       path: spec.path,
       durationMs: Math.round(durationMs * 10) / 10,
