@@ -7,6 +7,7 @@ import { normaliseSessionId } from './ids';
 import { redact } from './mask';
 import { sign, signedPayload, verifySignature } from './signing';
 import { isRecord } from './typeGuards';
+import { MAX_VENDOR_DATA_LENGTH } from './vendorData';
 import { SessionStatus, isVeriffStatus } from './status';
 import { DispatcherLease, acquireDispatcher } from './http/dispatcher';
 import type { ApiCallLogEntry, Attempt, CreatedSession, Decision, DeletedSession, Outcome, PatchedSession, ResponseSignature } from './http/outcomes';
@@ -61,7 +62,6 @@ export interface CreateSessionInput {
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_GET_RETRY_DELAYS: readonly number[] = [200, 800];
-export const MAX_VENDOR_DATA_LENGTH = 1000;
 /** Largest answer read. Veriff's answers are a few KiB; anything bigger is not Veriff (or is hostile). */
 export const MAX_RESPONSE_MIB = 1;
 export const MAX_RESPONSE_BYTES = MAX_RESPONSE_MIB * 1024 * 1024;
