@@ -5,7 +5,8 @@ import { CredentialStore } from './vscode/credentials';
 import { VeriffLog } from './vscode/log';
 import type { BaseServices } from './vscode/baseServices';
 import type { Services } from './vscode/services';
-import { SessionRepository } from './vscode/sessionRepository';
+import { SessionRepository } from './vscode/storage/sessionRepository';
+import { openSharedStore } from './vscode/storage/sharedStorage';
 import { vscodeUserInput } from './vscode/userInput';
 import { VeriffAccess } from './vscode/veriffAccess';
 import { AutoRefresher } from './vscode/autoRefresher';
@@ -21,9 +22,10 @@ import { TerminalOutputRecorder } from './vscode/terminalOutput';
 import { TrackingFileWatcher } from './vscode/trackingFileWatcher';
 import { TestRunOffer } from './vscode/testRunOffer';
 import { BudgetService } from './vscode/budget/budgetService';
+import { BudgetTimeSource } from './vscode/budget/budgetTime';
 import { BudgetStatusBar } from './vscode/budget/budgetStatusBar';
 import { isUndiciLoaded } from './core/http/dispatcher';
-import { withSerialisedGlobalState } from './vscode/serialisedMemento';
+import { withSerialisedGlobalState } from './vscode/storage/serialisedMemento';
 
 export interface VeriffTestSessionsApi extends SessionsApi {
   readonly version: 1;
@@ -44,14 +46,18 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   const log = new VeriffLog();
   const credentials = new CredentialStore(context, log);
   const access = new VeriffAccess(credentials, log);
-  const sessions = new SessionRepository(context, log, systemClock);
+  // One shared store per window (one watcher and poll on the folder) for the sessions and the budget;
+  // its clock follows the budget's time, which tests swap with BudgetService.reload.
+  const budgetTime = new BudgetTimeSource();
+  const shared = openSharedStore(context.globalStorageUri, log, vscodeUserInput, () => budgetTime.clock);
+  const sessions = new SessionRepository(context, log, systemClock, { shared });
   const terminalOutput = new TerminalOutputRecorder((m) => log.warn(m));
   const sandbox = new LocalSandbox(context, log, credentials);
   const base: BaseServices = { context, log, credentials, access, sessions, clock: systemClock, ui: vscodeUserInput, terminalOutput, sandbox, contextKeys: new ContextKeys() };
 
   // The delete budget and queue (shared by all windows) and the one delete pipeline, which spends
   // from that budget; the queue sends through the pipeline once it runs (after activation).
-  const budget: BudgetService = new BudgetService(base, { pipeline: (): DeletePipeline => pipeline });
+  const budget: BudgetService = new BudgetService(base, { pipeline: (): DeletePipeline => pipeline, store: shared, time: budgetTime });
   const budgetStatusBar = new BudgetStatusBar(base, budget);
   const pipeline: DeletePipeline = new DeletePipeline({
     budget,
@@ -64,7 +70,7 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   const sessionTree = new SessionTreeProvider(base, budget);
   // One object: tests swap `ui` on it and every part sees the swap.
   const services: Services = Object.assign(base, { pipeline, budgetService: budget, deleteQueue: budget, budgetStatusBar, sessionTree });
-  context.subscriptions.push(log, credentials, access, sessions, terminalOutput, sandbox, ...registerCommands(services));
+  context.subscriptions.push(log, credentials, access, sessions, shared, terminalOutput, sandbox, ...registerCommands(services));
   const trackingFiles = new TrackingFileWatcher(services);
   const [sessionsApi, sessionsApiDisposable] = buildSessionsApi(services);
   context.subscriptions.push(trackingFiles, sessionsApiDisposable, trackSessionCountContext(services), new TestRunOffer(services, trackingFiles));

@@ -1,6 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock';
-import { StateIssues, isFiniteNumber, isRecord } from './stateIssues';
+import { StateIssues } from './stateIssues';
+import { isFiniteNumber } from './typeGuards';
+import {
+  budgetStateToJSON,
+  MAX_RATE_LIMIT_STREAK,
+  PERSISTED_BUDGET_VERSION,
+  readBudgetState,
+  spendOrder,
+  type LedgerEntry,
+  type PersistedBudget,
+  type SpendRecord,
+} from './store/budgetFormat';
+import { countSince, insertSorted, nextSlotReturn, windowFreeAt } from './budgetWindows';
+
+export type { PersistedBudget, PersistedIntegrationBudget, SpendRecord } from './store/budgetFormat';
 
 /**
  * The delete budget: Veriff allows DELETE /v1/sessions/{id} 5 times per rolling hour and 10 times
@@ -18,17 +32,6 @@ export const DEFAULT_DAY_LIMIT = 10;
 export const RATE_LIMIT_BACKOFF_BASE_MS = 60_000;
 export const RATE_LIMIT_BACKOFF_MAX_MS = HOUR_MS;
 const MIN_RETRY_AFTER_MS = 1000;
-const MAX_STREAK = 20;
-const PERSISTED_VERSION = 1;
-
-export interface SpendRecord {
-  /** Unique per spend, so that two windows' records unite without doubling. */
-  readonly id: string;
-  /** Wall-clock time of the spend; never rewritten. */
-  readonly at: number;
-  /** Monotonic time since boot at the spend (Clock.elapsed), when the clock has one. */
-  readonly up?: number;
-}
 
 /** One slot taken for a DELETE about to be sent, or why none is free. */
 export type Reservation =
@@ -58,19 +61,6 @@ export interface SpendCost {
   finishAt: number;
 }
 
-export interface PersistedIntegrationBudget {
-  spends: SpendRecord[];
-  blockedUntil?: number;
-  /** Monotonic time (Clock.elapsed) at which the 429 block ends. */
-  blockedUp?: number;
-  rateLimitStreak?: number;
-}
-
-export interface PersistedBudget {
-  version: 1;
-  integrations: Record<string, PersistedIntegrationBudget>;
-}
-
 export interface BudgetLedgerOptions {
   hourLimit?: number;
   dayLimit?: number;
@@ -79,14 +69,6 @@ export interface BudgetLedgerOptions {
   /** Told about discarded or sanitised state and about the clock moving backwards. */
   onWarning?: (message: string) => void;
   newId?: () => string;
-}
-
-interface Entry {
-  /** As recorded (original times); pruned once out of both windows. */
-  spends: SpendRecord[];
-  blockedUntil?: number;
-  blockedUp?: number;
-  streak: number;
 }
 
 /** An entry seen from one moment: every spend placed on the current wall-clock timeline. */
@@ -105,7 +87,7 @@ export class BudgetLedger {
   private readonly dayMs: number;
   private readonly onWarning?: (message: string) => void;
   private readonly newId: () => string;
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, LedgerEntry>();
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly clock: Clock, state?: unknown, opts: BudgetLedgerOptions = {}) {
@@ -121,7 +103,7 @@ export class BudgetLedger {
     this.newId = opts.newId ?? randomUUID;
     if (state !== undefined && state !== null) {
       const issues = new StateIssues();
-      for (const [key, entry] of this.parse(state, issues)) {
+      for (const [key, entry] of this.read(state, issues)) {
         this.entries.set(key, entry);
       }
       issues.report(WARNING_PREFIX, this.onWarning);
@@ -150,7 +132,7 @@ export class BudgetLedger {
     if (blocked) {
       result.blockedUntil = v.blockedUntil;
     }
-    const nextFreeAt = available === 0 ? this.earliest(v, now) : this.nextSlotReturn(v, now);
+    const nextFreeAt = available === 0 ? this.earliest(v, now) : nextSlotReturn(v.times, now, [this.hourMs, this.dayMs]);
     if (nextFreeAt !== undefined) {
       result.nextFreeAt = nextFreeAt;
     }
@@ -200,7 +182,7 @@ export class BudgetLedger {
   /** Takes one key's state from another ledger (the shared store's copy): spends, 429 block and streak. */
   adoptKey(key: string, from: BudgetLedger): void {
     const theirs = from.toJSON().integrations[key];
-    const parsed = theirs ? this.parse({ version: PERSISTED_VERSION, integrations: { [key]: theirs } }, new StateIssues()).get(key) : undefined;
+    const parsed = theirs ? this.read({ version: PERSISTED_BUDGET_VERSION, integrations: { [key]: theirs } }, new StateIssues()).get(key) : undefined;
     if (parsed) {
       this.entries.set(key, parsed);
     } else {
@@ -236,7 +218,7 @@ export class BudgetLedger {
   recordRateLimited(key: string, retryAfterMs?: number): number {
     const now = this.clock.now();
     const e = this.entry(key, true);
-    e.streak = Math.min(e.streak + 1, MAX_STREAK);
+    e.streak = Math.min(e.streak + 1, MAX_RATE_LIMIT_STREAK);
     let until: number;
     if (retryAfterMs !== undefined && isFiniteNumber(retryAfterMs)) {
       until = now + Math.min(Math.max(retryAfterMs, MIN_RETRY_AFTER_MS), this.dayMs);
@@ -268,7 +250,7 @@ export class BudgetLedger {
   /** Unites another window's state into this one (spends by id, the later block). Returns whether anything changed. */
   merge(other: unknown): boolean {
     const issues = new StateIssues();
-    const incoming = this.parse(other, issues);
+    const incoming = this.read(other, issues);
     issues.report(WARNING_PREFIX, this.onWarning);
     let changed = false;
     for (const [key, theirs] of incoming) {
@@ -301,28 +283,11 @@ export class BudgetLedger {
   }
 
   toJSON(): PersistedBudget {
-    const integrations: Array<[string, PersistedIntegrationBudget]> = [];
-    for (const key of this.entries.keys()) {
-      const e = this.entry(key);
-      if (e.spends.length === 0 && e.blockedUntil === undefined && e.streak === 0) {
-        continue;
-      }
-      const persisted: PersistedIntegrationBudget = {
-        spends: e.spends.map((s) => (s.up !== undefined ? { id: s.id, at: s.at, up: s.up } : { id: s.id, at: s.at })),
-      };
-      if (e.blockedUntil !== undefined) {
-        persisted.blockedUntil = e.blockedUntil;
-      }
-      if (e.blockedUp !== undefined) {
-        persisted.blockedUp = e.blockedUp;
-      }
-      if (e.streak > 0) {
-        persisted.rateLimitStreak = e.streak;
-      }
-      integrations.push([key, persisted]);
-    }
-    // fromEntries defines own properties, so a key such as "__proto__" stays data.
-    return { version: PERSISTED_VERSION, integrations: Object.fromEntries(integrations) };
+    return budgetStateToJSON([...this.entries.keys()].map((key) => [key, this.entry(key)]));
+  }
+
+  private read(raw: unknown, issues: StateIssues): Map<string, LedgerEntry> {
+    return readBudgetState(raw, issues, { now: this.clock.now(), dayMs: this.dayMs, newId: this.newId });
   }
 
   private record(key: string, at: number): SpendRecord {
@@ -340,7 +305,7 @@ export class BudgetLedger {
     }
   }
 
-  private entry(key: string, create = false): Entry {
+  private entry(key: string, create = false): LedgerEntry {
     let e = this.entries.get(key);
     if (!e) {
       e = { spends: [], streak: 0 };
@@ -385,7 +350,7 @@ export class BudgetLedger {
     return Math.min(s.at, now - elapsed);
   }
 
-  private blockEnd(e: Entry, now: number, elapsed: number | undefined): number | undefined {
+  private blockEnd(e: LedgerEntry, now: number, elapsed: number | undefined): number | undefined {
     if (e.blockedUntil === undefined) {
       return undefined;
     }
@@ -416,94 +381,6 @@ export class BudgetLedger {
     }
     return times;
   }
-
-  /** When the next spend leaves either window (a slot comes back), if any is counted now. */
-  private nextSlotReturn(v: View, now: number): number | undefined {
-    let next: number | undefined;
-    for (const at of v.times) {
-      for (const windowMs of [this.hourMs, this.dayMs]) {
-        const out = at + windowMs;
-        if (out > now && (next === undefined || out < next)) {
-          next = out;
-        }
-      }
-    }
-    return next;
-  }
-
-  private parse(raw: unknown, issues: StateIssues): Map<string, Entry> {
-    const result = new Map<string, Entry>();
-    if (!isRecord(raw) || raw.version !== PERSISTED_VERSION || !isRecord(raw.integrations)) {
-      issues.add('unreadable, discarded');
-      return result;
-    }
-    const now = this.clock.now();
-    for (const [key, value] of Object.entries(raw.integrations)) {
-      if (key === '' || !isRecord(value) || !Array.isArray(value.spends)) {
-        issues.add('unreadable integration entries discarded');
-        continue;
-      }
-      const byId = new Map<string, SpendRecord>();
-      for (const item of value.spends) {
-        const spend = this.parseSpend(item, now, issues);
-        if (!byId.has(spend.id)) {
-          byId.set(spend.id, spend);
-        }
-      }
-      const entry: Entry = { spends: [...byId.values()].sort(spendOrder), streak: 0 };
-      if (value.blockedUntil !== undefined) {
-        if (!isFiniteNumber(value.blockedUntil)) {
-          issues.add('unreadable 429 block discarded');
-        } else {
-          if (value.blockedUntil > now + this.dayMs) {
-            issues.add('429 block beyond 24 hours shortened');
-          }
-          entry.blockedUntil = Math.min(value.blockedUntil, now + this.dayMs);
-          if (isFiniteNumber(value.blockedUp)) {
-            entry.blockedUp = value.blockedUp;
-          }
-        }
-      }
-      if (value.rateLimitStreak !== undefined) {
-        const streak = value.rateLimitStreak;
-        if (typeof streak === 'number' && Number.isInteger(streak) && streak >= 0) {
-          entry.streak = Math.min(streak, MAX_STREAK);
-        } else {
-          issues.add('unreadable 429 streak reset');
-        }
-      }
-      result.set(key, entry);
-    }
-    return result;
-  }
-
-  /** A spend that cannot be read still happened: it counts from now, so nothing is overspent. */
-  private parseSpend(item: unknown, now: number, issues: StateIssues): SpendRecord {
-    const rawAt = isRecord(item) ? item.at : item;
-    const rawId = isRecord(item) ? item.id : undefined;
-    const rawUp = isRecord(item) ? item.up : undefined;
-    let at: number;
-    if (!isFiniteNumber(rawAt)) {
-      issues.add('spends with an unreadable time counted from now');
-      at = now;
-    } else {
-      if (rawAt > now) {
-        // Another machine's clock, or ours turned back: it keeps its time and counts a window past it.
-        issues.add('spends dated in the future kept (they count until a window after their time)');
-      }
-      at = rawAt;
-    }
-    let id: string;
-    if (typeof rawId === 'string' && rawId.length > 0 && rawId.length <= 100) {
-      id = rawId;
-    } else {
-      if (isRecord(item)) {
-        issues.add('spends without a readable id given a new one');
-      }
-      id = this.newId();
-    }
-    return isFiniteNumber(rawUp) && rawUp >= 0 ? { id, at, up: rawUp } : { id, at };
-  }
 }
 
 function positiveInt(value: number, name: string): number {
@@ -511,37 +388,4 @@ function positiveInt(value: number, name: string): number {
     throw new RangeError(`${name} must be a positive integer: ${value}`);
   }
   return value;
-}
-
-function countSince(times: readonly number[], after: number): number {
-  let n = 0;
-  for (const t of times) {
-    if (t > after) {
-      n++;
-    }
-  }
-  return n;
-}
-
-/**
- * The earliest time ≥ from at which fewer than `limit` spends lie in the window ending then.
- * `times` is sorted oldest first; a spend dated after `from` counts too, so the deciding one is
- * the limit-th newest overall.
- */
-function windowFreeAt(times: readonly number[], from: number, windowMs: number, limit: number): number {
-  const deciding = times[times.length - limit];
-  return deciding !== undefined && deciding > from - windowMs ? deciding + windowMs : from;
-}
-
-/** Oldest first; ties by id so that two windows holding the same spends store them alike. */
-function spendOrder(a: SpendRecord, b: SpendRecord): number {
-  return a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-function insertSorted(spends: SpendRecord[], record: SpendRecord): void {
-  let i = spends.length;
-  while (i > 0 && spendOrder(spends[i - 1], record) > 0) {
-    i--;
-  }
-  spends.splice(i, 0, record);
 }

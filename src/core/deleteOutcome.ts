@@ -1,6 +1,6 @@
 import { type DeleteResult, failureCode } from './deletePlan';
-import type { DeleteAttemptResult } from './queueRunner';
-import type { SessionStore } from './sessions';
+import type { DeleteAttemptResult } from './deleteAttempt';
+import type { SessionStore } from './store/sessionStore';
 
 /** The failure carried by every DELETE result but `deleted`. */
 export type DeleteFailure = Exclude<DeleteResult, { kind: 'deleted' }>['outcome'];

@@ -3,7 +3,7 @@ import type { Clock } from './clock';
 import { type DeleteFailure, recordDeleteResult } from './deleteOutcome';
 import { type DeleteResult, classifyDeleteOutcome } from './deletePlan';
 import type { DeletedSession, Outcome } from './http/outcomes';
-import type { SessionStore } from './sessions';
+import type { SessionStore } from './store/sessionStore';
 
 /**
  * The one path every DELETE takes, whoever asks (the tree, the palette, a multi-selection, tidy-up,

@@ -1,7 +1,8 @@
 import type { Clock } from './clock';
 import { DAY_MS } from './budget';
 import { normaliseSessionId } from './ids';
-import { StateIssues, isFiniteNumber, isRecord } from './stateIssues';
+import { StateIssues } from './stateIssues';
+import { isFiniteNumber, isRecord } from './typeGuards';
 
 /** Sessions waiting for a DELETE, persisted across reloads (see QueueRunner for who drains it). */
 

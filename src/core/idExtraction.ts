@@ -1,5 +1,5 @@
 import { UUID_SOURCE, normaliseSessionId } from './ids';
-import { isRecord } from './stateIssues';
+import { isRecord } from './typeGuards';
 
 /** Ids found in some text: normalised (lowercase), unique, in first-seen order. */
 export interface ExtractedIds {

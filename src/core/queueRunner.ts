@@ -1,45 +1,15 @@
 import type { Clock } from './clock';
 import { HOUR_MS, type BudgetLedger } from './budget';
 import type { DeleteQueue, QueuedDelete } from './deleteQueue';
+import type { DeleteAttemptResult, Deleter, SessionProbe } from './deleteAttempt';
 import { normaliseSessionId } from './ids';
+import type { Timers } from './timers';
 
 /**
  * Drains the DeleteQueue against the budget: asks for a DELETE only while the ledger allows one,
  * one request at a time, and sleeps on a single timer until the next slot frees (no polling). The
  * deleter (the delete pipeline) reserves the slot at the moment of sending and may still find none.
  */
-
-export type DeleteAttemptResult =
-  | { kind: 'deleted' }
-  | { kind: 'gone' }
-  | { kind: 'notDeletable'; reason: string }
-  | { kind: 'rateLimited'; retryAfterMs?: number }
-  | { kind: 'failed'; retryable: boolean; reason: string }
-  /** Nothing was sent: no slot was free at the moment of sending (another window or command took it). */
-  | { kind: 'noBudget' }
-  /** Nothing was sent: the request could not leave (no credentials, a client that cannot be built); no delete spent. */
-  | { kind: 'notSent'; reason: string }
-  /** Nothing was sent: the session is being deleted elsewhere in this window. */
-  | { kind: 'busy' };
-
-/** Sends one signed DELETE for the session in the given integration, through the budget. */
-export type Deleter = (id: string, integrationKey: string) => Promise<DeleteAttemptResult>;
-
-/**
- * Asks Veriff (without spending delete budget, e.g. GET …/decision) whether a session still exists.
- * Used before re-sending a DELETE whose answer was lost (a reload while it was in flight).
- */
-export type SessionProbe = (id: string, integrationKey: string) => Promise<'gone' | 'exists' | 'unknown'>;
-
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export type QueueEvent =
   | { kind: 'sending'; id: string; integrationKey: string }

@@ -1,5 +1,5 @@
 import { maskApiKey } from './mask';
-import type { SessionSeed } from './sessions';
+import type { SessionToTrack } from './sessions';
 
 /** The stored credentials of every integration, as plain values held in memory only. */
 export interface KnownSecrets {
@@ -14,11 +14,11 @@ export interface KnownSecrets {
  * Splits the seeds into those to track and the skipped ones, described without their value
  * (an API key as its 4-character prefix, a shared secret not at all).
  */
-export function withoutSecrets(seeds: readonly (string | SessionSeed)[], known: KnownSecrets): { accepted: (string | SessionSeed)[]; skipped: string[] } {
+export function withoutSecrets(seeds: readonly (string | SessionToTrack)[], known: KnownSecrets): { accepted: (string | SessionToTrack)[]; skipped: string[] } {
   const normalise = (v: string): string => v.trim().toLowerCase();
   const keys = new Set([...known.apiKeys].map(normalise));
   const secrets = new Set([...known.sharedSecrets].map(normalise));
-  const accepted: (string | SessionSeed)[] = [];
+  const accepted: (string | SessionToTrack)[] = [];
   const skipped: string[] = [];
   for (const seed of seeds) {
     const id = normalise(typeof seed === 'string' ? seed : String(seed.id));

@@ -6,10 +6,11 @@ import { explainVeriffError, normaliseCode } from './errors';
 import { normaliseSessionId } from './ids';
 import { redact } from './mask';
 import { sign, signedPayload, verifySignature } from './signing';
-import { isRecord } from './stateIssues';
+import { isRecord } from './typeGuards';
+import { MAX_VENDOR_DATA_LENGTH } from './vendorData';
 import { SessionStatus, isVeriffStatus } from './status';
 import { DispatcherLease, acquireDispatcher } from './http/dispatcher';
-import type { Attempt, CreatedSession, Decision, DeletedSession, Outcome, PatchedSession, RequestLogEntry, ResponseSignature } from './http/outcomes';
+import type { ApiCallLogEntry, Attempt, CreatedSession, Decision, DeletedSession, Outcome, PatchedSession, ResponseSignature } from './http/outcomes';
 import { ProxyChoice, ProxySettings, chooseProxy } from './http/proxy';
 import {
   Headers,
@@ -25,7 +26,7 @@ import {
   parseRetryAfter,
 } from './http/response';
 
-export type { Attempt, CreatedSession, Decision, DeletedSession, Outcome, OutcomeKind, PatchedSession, RequestLogEntry, ResponseSignature } from './http/outcomes';
+export type { ApiCallLogEntry, Attempt, CreatedSession, Decision, DeletedSession, Outcome, OutcomeKind, PatchedSession, ResponseSignature } from './http/outcomes';
 export type { ProxySettings } from './http/proxy';
 export { formatLogLine } from './http/logLine';
 export { closeAllDispatchers } from './http/dispatcher';
@@ -44,7 +45,7 @@ export interface VeriffClientOptions {
   /** For Retry-After HTTP-dates and X-RateLimit-Reset epochs. */
   clock?: Clock;
   /** Called once per attempt; entries never hold the key, the secret or a signature. */
-  onRequestLog?: (entry: RequestLogEntry) => void;
+  onRequestLog?: (entry: ApiCallLogEntry) => void;
   /** Pauses before each GET retry (ms); its length is the number of retries. Default [200, 800]. */
   getRetryDelays?: () => readonly number[];
 }
@@ -61,7 +62,6 @@ export interface CreateSessionInput {
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_GET_RETRY_DELAYS: readonly number[] = [200, 800];
-export const MAX_VENDOR_DATA_LENGTH = 1000;
 /** Largest answer read. Veriff's answers are a few KiB; anything bigger is not Veriff (or is hostile). */
 export const MAX_RESPONSE_MIB = 1;
 export const MAX_RESPONSE_BYTES = MAX_RESPONSE_MIB * 1024 * 1024;
@@ -140,7 +140,7 @@ export class VeriffClient {
   private readonly proxy: ProxyChoice | undefined;
   private readonly strictSSL: boolean;
   private readonly clock: Clock;
-  private readonly onRequestLog?: (entry: RequestLogEntry) => void;
+  private readonly onRequestLog?: (entry: ApiCallLogEntry) => void;
   private readonly getRetryDelays: () => readonly number[];
   private readonly proxyPassword: string | undefined;
   private lease: DispatcherLease | undefined;
@@ -448,7 +448,7 @@ export class VeriffClient {
     if (!this.onRequestLog) {
       return;
     }
-    const entry: RequestLogEntry = {
+    const entry: ApiCallLogEntry = {
       method: spec.method,
       path: spec.path,
       durationMs: Math.round(durationMs * 10) / 10,

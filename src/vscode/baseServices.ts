@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock';
 import type { ContextKeys } from './contextKeys';
 import type { CredentialStore } from './credentials';
 import type { VeriffLog } from './log';
-import type { SessionRepository } from './sessionRepository';
+import type { SessionRepository } from './storage/sessionRepository';
 import type { TerminalOutputRecorder } from './terminalOutput';
 import type { LocalSandbox } from './sandbox/localSandbox';
 import type { UserInput } from './userInput';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CredentialStore } from './credentials';
-import type { SessionRepository } from './sessionRepository';
+import type { SessionRepository } from './storage/sessionRepository';
 
 /** What the context keys follow (a slice of the services, named here so this file needs no services type). */
 interface KeyedParts {

@@ -1,6 +1,7 @@
 import type { DeletePipeline } from '../core/deletePipeline';
 import type { BaseServices } from './baseServices';
-import type { BudgetService, DeleteQueueView } from './budget/budgetService';
+import type { BudgetService } from './budget/budgetService';
+import type { DeleteQueueView } from './budget/queueView';
 import type { BudgetStatusBar } from './budget/budgetStatusBar';
 import type { SessionTreeProvider } from './sessionTree';
 

@@ -1,6 +1,6 @@
 import { parseTypedIds } from '../core/idExtraction';
 import { normaliseSessionId } from '../core/ids';
-import { isRecord } from '../core/stateIssues';
+import { isRecord } from '../core/typeGuards';
 import type { TrackedSession } from '../core/sessions';
 import type { SessionStatus } from '../core/status';
 import type { CredentialStore } from './credentials';

@@ -5,7 +5,7 @@ import type { SessionStoreChange, TrackedSession } from '../core/sessions';
 import { isDeletableStatus, type SessionStatus } from '../core/status';
 import type { GroupNode, SessionNode, SessionRef, SessionTreeNode } from './sessionArgs';
 import type { BaseServices } from './baseServices';
-import type { DeleteQueueView } from './budget/budgetService';
+import type { DeleteQueueView } from './budget/queueView';
 import { settings } from './settings';
 import type { ViewFocus } from './viewFocus';
 

@@ -2,13 +2,13 @@ import * as vscode from 'vscode';
 import { extractSessionIds, findIdsInText, parseTypedIds } from '../core/idExtraction';
 import { redact } from '../core/mask';
 import { withoutSecrets } from '../core/secretSeeds';
-import type { AddResult, SessionSeed, SessionSource } from '../core/sessions';
+import type { AddResult, SessionToTrack, SessionSource } from '../core/sessions';
 import type { Integration } from './credentials';
 import type { Services } from './services';
 
 export interface TrackInput {
   /** Ids (or ids with their own label/vendorData); anything that is not a UUID counts as invalid. */
-  ids?: readonly (string | SessionSeed)[];
+  ids?: readonly (string | SessionToTrack)[];
   /** Text to take ids from. */
   text?: string;
   /**
@@ -52,7 +52,7 @@ export async function trackIds(services: Services, input: TrackInput, opts: Trac
     return undefined;
   }
 
-  const seeds: (string | SessionSeed)[] = [...(input.ids ?? [])];
+  const seeds: (string | SessionToTrack)[] = [...(input.ids ?? [])];
   const invalid: string[] = [];
   if (input.text !== undefined) {
     const extracted = input.typed === true ? parseTypedIds(input.text) : input.typed === false ? findIdsInText(input.text) : extractSessionIds(input.text);

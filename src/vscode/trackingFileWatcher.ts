@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeTrackingProblem, type TrackingEntry } from '../core/idExtraction';
 import { nodeFileSource, readTrackingFile, type TrackingFileSource } from '../core/trackingFileReader';
-import type { SessionSeed } from '../core/sessions';
+import type { SessionToTrack } from '../core/sessions';
 import type { Integration } from './credentials';
 import type { Services } from './services';
 import { trackIds } from './tracking';
@@ -249,7 +249,7 @@ export class TrackingFileWatcher implements vscode.Disposable {
     const where = this.describe(uri);
     const folderName = path.posix.basename(path.posix.dirname(uri.path));
     const active = this.services.credentials.active();
-    const groups = new Map<Integration, SessionSeed[]>();
+    const groups = new Map<Integration, SessionToTrack[]>();
     for (const entry of entries) {
       const integration = entry.integration !== undefined ? this.services.credentials.find(entry.integration) : active;
       if (!integration) {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { maskApiKey } from '../core/mask';
-import { formatLogLine, VeriffClient, type RequestLogEntry } from '../core/veriffClient';
+import { formatLogLine, VeriffClient, type ApiCallLogEntry } from '../core/veriffClient';
 import type { CredentialStore, Integration, IntegrationSecrets } from './credentials';
 import type { VeriffLog } from './log';
 import { settings } from './settings';
@@ -54,14 +54,14 @@ export class VeriffAccess implements vscode.Disposable {
       sharedSecret: secrets.sharedSecret,
       timeoutMs: settings.requestTimeoutMs(),
       proxy: settings.proxy(),
-      onRequestLog: (entry: RequestLogEntry) => this.writeLog(entry, integration.name, masked),
+      onRequestLog: (entry: ApiCallLogEntry) => this.writeLog(entry, integration.name, masked),
     });
     const connection: Connection = { integration, client, secrets };
     this.clients.set(integration.id, { key, connection });
     return connection;
   }
 
-  private writeLog(entry: RequestLogEntry, integrationName: string, masked: string): void {
+  private writeLog(entry: ApiCallLogEntry, integrationName: string, masked: string): void {
     const line = `[${integrationName}] ${formatLogLine(entry, masked)}`;
     if (entry.outcome === 'ok') {
       this.log.info(line);

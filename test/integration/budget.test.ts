@@ -188,6 +188,16 @@ describe('delete budget: status bar, gate and shared state', () => {
     assert.equal(statusText(h), '$(trash) 3/5 · 8/10', 'both spends recovered');
     assert.match(h.s.log.recent().slice(logged).join('\n'), /damaged|recovered/i);
   });
+  it('one window opens one shared store (one watcher on the folder): the budget uses the sessions\' store, on the budget\'s clock, also after a reload', async () => {
+    h = await setUpBudget({ credentials: false });
+    assert.strictEqual(h.budget.store, h.s.sessions.shared, 'the budget opened a second store on the folder');
+    assert.equal(h.s.sessions.shared.clock.now(), h.mock.clock.now(), "the store's clock follows the budget's time");
+    h.mock.clock.advance(HOUR);
+    assert.equal(h.s.sessions.shared.clock.now(), h.mock.clock.now());
+    await h.budget.reload();
+    assert.strictEqual(h.budget.store, h.s.sessions.shared, 'a reload opened another store');
+  });
+
   it('"Show Delete Budget" shows the figures and the queue; Run Now sends what the budget allows when the queue does not go on by itself', async () => {
     h = await setUpBudget();
     await setting('continueQueueAutomatically', false);

@@ -2,7 +2,7 @@
 // real shared store in the same global-storage folder, against the same Veriff. Run by the
 // many-windows integration test; prints one JSON line with what each DELETE did.
 import { DeletePipeline } from '../../src/core/deletePipeline';
-import { SessionStore } from '../../src/core/sessions';
+import { SessionStore } from '../../src/core/store/sessionStore';
 import { SharedStore } from '../../src/core/store/sharedStore';
 import { VeriffClient } from '../../src/core/veriffClient';
 

@@ -4,7 +4,7 @@ import { queueAttemptResult, recordDeleteResult } from '../../src/core/deleteOut
 import { classifyDeleteOutcome } from '../../src/core/deletePlan';
 import { explainVeriffError } from '../../src/core/errors';
 import type { DeletedSession, Outcome } from '../../src/core/http/outcomes';
-import { SessionStore } from '../../src/core/sessions';
+import { SessionStore } from '../../src/core/store/sessionStore';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const A = 'aaaaaaaa-0000-4000-8000-000000000000';

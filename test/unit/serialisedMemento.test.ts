@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { SerialisedMemento, serialisedGlobalState, withSerialisedGlobalState, type GlobalState } from '../../src/vscode/serialisedMemento';
+import { SerialisedMemento, serialisedGlobalState, withSerialisedGlobalState, type GlobalState } from '../../src/vscode/storage/serialisedMemento';
 
 /**
  * VS Code's globalState as the extension host has it (ExtensionMemento + MainThreadStorage): one

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock';
-import { SessionStore, SessionStoreChange, SessionStoreJSON, defaultLabel } from '../../src/core/sessions';
+import { SessionStoreChange, defaultLabel } from '../../src/core/sessions';
+import type { SessionStoreJSON } from '../../src/core/store/sessionsFormat';
+import { SessionStore } from '../../src/core/store/sessionStore';
 
 const A = 'aea9ba6d-1b47-47fc-a4fc-f72b6d3584a7';
 const B = '0d7e4c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6';

@@ -4,9 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HOUR_MS } from '../../src/core/budget';
-import { ManualClock } from '../../src/core/clock';
-import { SessionStore } from '../../src/core/sessions';
+import { ManualClock, type Clock } from '../../src/core/clock';
+import { SessionStore } from '../../src/core/store/sessionStore';
 import { JsonDocumentFile, removeStaleTemporaries, signatureOf, type Recovery } from '../../src/core/store/jsonFile';
+import { importLegacy } from '../../src/core/store/legacyImport';
 import { LockTimeoutError, withLock } from '../../src/core/store/lock';
 import { SharedStore, type StoreChange, type StoreRecovery } from '../../src/core/store/sharedStore';
 import { TOMBSTONE_TTL_MS } from '../../src/core/store/sessionsDocument';
@@ -314,6 +315,24 @@ describe('shared store', function () {
       assert.equal(w2.readBudget(KEY).toJSON().integrations[KEY].rateLimitStreak, undefined, 'the streak starts again');
     });
 
+    it('follows a clock getter: after the owner swaps the clock, spends and windows are on the new one', async () => {
+      // Wall clocks only: ManualClock's monotonic time would date both spends alike.
+      const earlier: Clock = { now: () => clock.now() };
+      const later: Clock = { now: () => clock.now() + 10 * HOUR_MS };
+      let current = earlier;
+      const store = open({ clock: () => current });
+      const first = await store.reserveDelete(KEY);
+      assert.ok(first.ok);
+      assert.equal(first.at, earlier.now());
+      current = later;
+      const second = await store.reserveDelete(KEY);
+      assert.ok(second.ok);
+      assert.equal(second.at, later.now(), 'the spend is dated by the clock the getter gives now');
+      assert.equal(store.readBudget(KEY).remaining(KEY).hour, 4, 'the first spend is out of the hour on the new clock');
+      current = earlier;
+      assert.equal(store.readBudget(KEY).remaining(KEY).hour, 3, 'and back on the first clock both count');
+    });
+
     it('keeps one file per API-key fingerprint and lists the keys', async () => {
       const store = open();
       await store.reserveDelete('aaaa000011112222');
@@ -337,7 +356,7 @@ describe('shared store', function () {
       assert.equal(await w2.updateQueued(a, { attempts: 1, sentAt: clock.now() }), true);
       clock.advance(10);
       assert.equal(await w1.dequeue([b]), 1);
-      const report = await w2.importLegacy({ queue: oldCopy });
+      const report = await importLegacy(w2, { queue: oldCopy });
       assert.equal(report.queueAdded, 1, 'only c: a is queued already, b was removed after the copy');
       const items = w1.readQueue().items();
       assert.deepEqual(items.map((i) => i.id), [a, c]);
@@ -439,14 +458,14 @@ describe('shared store', function () {
           ['fedcba9876543210']: { spends: [{ id: 'old-2', at: clock.now() - 2000 }], blockedUntil: clock.now() + 60_000 },
         },
       };
-      const report = await store.importLegacy({ sessions: oldSessions.toJSON(), budget: oldBudget, queue: { version: 1, items: [] } });
+      const report = await importLegacy(store, { sessions: oldSessions.toJSON(), budget: oldBudget, queue: { version: 1, items: [] } });
       assert.deepEqual(report, { sessionsAdded: 2, sessionsKeptRemoved: 0, spendsAdded: 2, queueAdded: 0 });
       assert.equal(store.readBudget(KEY).remaining(KEY).hour, 3, 'our spend and the old one, once each');
       const other = store.readBudget('fedcba9876543210').remaining('fedcba9876543210');
       assert.equal(other.hour, 4);
       assert.equal(other.blockedUntil, clock.now() + 60_000, 'the 429 block comes along');
       assert.equal(store.readSessions().store.size(INT), 2);
-      const again = await store.importLegacy({ sessions: oldSessions.toJSON(), budget: oldBudget });
+      const again = await importLegacy(store, { sessions: oldSessions.toJSON(), budget: oldBudget });
       assert.deepEqual(again, { sessionsAdded: 0, sessionsKeptRemoved: 0, spendsAdded: 0, queueAdded: 0 }, 'importing twice adds nothing');
     });
   });

@@ -12,7 +12,7 @@ import { maskApiKey } from '../../src/core/mask';
 import { sign } from '../../src/core/signing';
 import {
   Outcome,
-  RequestLogEntry,
+  ApiCallLogEntry,
   VeriffClient,
   VeriffClientOptions,
   closeAllDispatchers,
@@ -92,7 +92,7 @@ describe('VeriffClient', function () {
   this.timeout(10_000);
 
   let mock: MockVeriff;
-  let logs: RequestLogEntry[];
+  let logs: ApiCallLogEntry[];
   const clients: VeriffClient[] = [];
   const proxies: TestProxy[] = [];
   const raws: RawServer[] = [];
@@ -980,7 +980,7 @@ describe('VeriffClient', function () {
   });
 
   describe('formatLogLine', () => {
-    const base: RequestLogEntry = {
+    const base: ApiCallLogEntry = {
       method: 'DELETE',
       path: '/v1/sessions/aea9ba6d-1b47-47fc-a4fc-f72b6d3584a7',
       http: 400,

@@ -1,11 +1,11 @@
 import { explainVeriffError } from '../errors';
 import { UUID_SOURCE } from '../ids';
-import type { RequestLogEntry } from './outcomes';
+import type { ApiCallLogEntry } from './outcomes';
 
 const UUID_IN_TEXT = new RegExp(UUID_SOURCE, 'gi');
 
 /** `aea9ba6d-…-f72b6d3584a7` → `aea9…84a7`: enough to recognise a session in a log. */
-function shortId(id: string): string {
+function elidedId(id: string): string {
   return id.length > 10 ? `${id.slice(0, 4)}…${id.slice(-4)}` : id;
 }
 
@@ -13,7 +13,7 @@ function formatDuration(ms: number): string {
   return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
 }
 
-const KIND_HINTS: Partial<Record<RequestLogEntry['outcome'], string>> = {
+const KIND_HINTS: Partial<Record<ApiCallLogEntry['outcome'], string>> = {
   network: 'could not reach Veriff: check the network, the proxy settings and the API URL; nothing was changed unless the request had already arrived',
   timeout: 'no answer in time: Veriff may still have processed the request; refresh the status before trying again',
   malformed: 'the answer was not what Veriff sends: check the API URL and any proxy in between',
@@ -26,8 +26,8 @@ const KIND_HINTS: Partial<Record<RequestLogEntry['outcome'], string>> = {
  * `DELETE /v1/sessions/aea9…84a7 → 400 code 1305 "Session is not in a completed status." 12 ms, signature valid, key 1a2b… — <explanation>`.
  * Pure; the entry never holds secrets, and the API key appears only as the given masked prefix.
  */
-export function formatLogLine(entry: RequestLogEntry, apiKeyMasked: string): string {
-  const path = entry.path.replace(UUID_IN_TEXT, shortId);
+export function formatLogLine(entry: ApiCallLogEntry, apiKeyMasked: string): string {
+  const path = entry.path.replace(UUID_IN_TEXT, elidedId);
   const answer = entry.http !== undefined ? String(entry.http) : entry.outcome;
   const code = entry.code ? (entry.outcome === 'network' ? ` ${entry.code}` : ` code ${entry.code}`) : '';
   const message = entry.message ? ` "${entry.message}"` : '';

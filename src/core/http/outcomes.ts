@@ -48,8 +48,8 @@ export type Outcome<T> =
 
 export type OutcomeKind = Outcome<unknown>['kind'];
 
-/** One line of the request log. Never holds the API key, the shared secret or any signature. */
-export interface RequestLogEntry {
+/** One API call as the client logs it (one per attempt). Never holds the API key, the shared secret or any signature. */
+export interface ApiCallLogEntry {
   method: string;
   /** e.g. /v1/sessions/<id>/decision */
   path: string;

@@ -1,6 +1,6 @@
 /** Pure helpers for reading Veriff answers: headers, JSON bodies and their shapes. */
 import { normaliseSessionId } from '../ids';
-import { isRecord } from '../stateIssues';
+import { isRecord } from '../typeGuards';
 import type { Attempt, CreatedSession, Decision, DeletedSession, PatchedSession } from './outcomes';
 
 export type Headers = Record<string, string | string[] | undefined>;

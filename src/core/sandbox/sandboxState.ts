@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DAY_MS, DEFAULT_DAY_LIMIT, DEFAULT_HOUR_LIMIT, HOUR_MS } from '../budget';
 import { Clock, systemClock } from '../clock';
 import { normaliseSessionId } from '../ids';
-import { isFiniteNumber, isRecord } from '../stateIssues';
+import { isFiniteNumber, isRecord } from '../typeGuards';
 import { VeriffStatus, isVeriffStatus } from '../status';
 
 export { DAY_MS, HOUR_MS } from '../budget';

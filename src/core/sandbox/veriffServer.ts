@@ -3,13 +3,13 @@ import type { Socket } from 'node:net';
 import { Clock, ManualClock } from '../clock';
 import { isUuid, normaliseSessionId } from '../ids';
 import { sign, verifySignature } from '../signing';
-import { isRecord } from '../stateIssues';
+import { isRecord } from '../typeGuards';
+import { MAX_VENDOR_DATA_LENGTH } from '../vendorData';
 import { VeriffStatus, isVeriffStatus } from '../status';
 import { DECISION_STATUSES, SandboxIntegration, SandboxSession, SandboxState, SessionSeed } from './sandboxState';
 
 /** Largest request body the server reads; larger bodies get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-export const MAX_VENDOR_DATA_LENGTH = 1000;
 
 /**
  * A failure the server plays instead of (or on top of) its normal answer, for testing clients.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BudgetLedger, type BudgetLedgerOptions, type BudgetRemaining, type PersistedBudget } from '../budget';
 import type { Clock } from '../clock';
-import { isRecord } from '../stateIssues';
+import { isRecord } from '../typeGuards';
 import type { DocumentCodec } from './jsonFile';
 
 /**

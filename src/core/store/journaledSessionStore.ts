@@ -1,13 +1,7 @@
 import { systemClock, type Clock } from '../clock';
 import { normaliseSessionId } from '../ids';
-import {
-  SessionStore,
-  type AddOptions,
-  type AddResult,
-  type SessionSeed,
-  type SessionStoreOptions,
-  type StatusUpdate,
-} from '../sessions';
+import type { AddOptions, AddResult, SessionToTrack, StatusUpdate } from '../sessions';
+import { SessionStore, type SessionStoreOptions } from './sessionStore';
 import { SessionsDocument, type SessionOp } from './sessionsDocument';
 
 /** Pinned to one time during a call, so the operation written down carries the times the records got. */
@@ -75,13 +69,13 @@ export class JournaledSessionStore extends SessionStore {
     return this.replaceFrom(doc.store.toJSON(), onWarning);
   }
 
-  override add(integrationId: string, ids: Iterable<string | SessionSeed>, options: AddOptions): AddResult {
+  override add(integrationId: string, ids: Iterable<string | SessionToTrack>, options: AddOptions): AddResult {
     return this.pinned((at) => {
       const items = [...ids];
       const result = super.add(integrationId, items, options);
       if (result.added.length > 0) {
         // The records as made here (label resolved), so the file gets exactly them.
-        const seeds: SessionSeed[] = result.added.map((id) => {
+        const seeds: SessionToTrack[] = result.added.map((id) => {
           const s = this.get(integrationId, id)!;
           return { id, label: s.label, ...(s.vendorData !== undefined ? { vendorData: s.vendorData } : {}) };
         });
@@ -154,7 +148,7 @@ export class JournaledSessionStore extends SessionStore {
   }
 }
 
-function vendorDataOf(items: Array<string | SessionSeed>, options: AddOptions, tracked: Set<string>): Array<{ id: string; vendorData: string }> {
+function vendorDataOf(items: Array<string | SessionToTrack>, options: AddOptions, tracked: Set<string>): Array<{ id: string; vendorData: string }> {
   const result: Array<{ id: string; vendorData: string }> = [];
   if (tracked.size === 0) {
     return result;

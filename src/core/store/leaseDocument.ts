@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { isFiniteNumber, isRecord } from '../stateIssues';
+import { isFiniteNumber, isRecord } from '../typeGuards';
 import type { DocumentCodec } from './jsonFile';
 
 /**

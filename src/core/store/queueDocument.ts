@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import { DeleteQueue, type QueuedDelete } from '../deleteQueue';
 import { normaliseSessionId } from '../ids';
-import { isFiniteNumber, isRecord } from '../stateIssues';
+import { isFiniteNumber, isRecord } from '../typeGuards';
 import type { DocumentCodec } from './jsonFile';
 import { TOMBSTONE_TTL_MS } from './sessionsDocument';
 

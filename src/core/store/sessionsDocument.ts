@@ -1,7 +1,9 @@
 import { systemClock, type Clock } from '../clock';
 import { normaliseSessionId } from '../ids';
-import { SessionStore, type AddOptions, type SessionSeed, type SessionStoreJSON, type StatusUpdate } from '../sessions';
-import { isFiniteNumber, isRecord } from '../stateIssues';
+import type { AddOptions, SessionToTrack, StatusUpdate } from '../sessions';
+import type { SessionStoreJSON } from './sessionsFormat';
+import { SessionStore } from './sessionStore';
+import { isFiniteNumber, isRecord } from '../typeGuards';
 import type { DocumentCodec } from './jsonFile';
 
 /**
@@ -25,7 +27,7 @@ export interface Tombstone {
 
 /** A change one window made, replayed on the file's content under the lock. */
 export type SessionOp =
-  | { kind: 'add'; at: number; integrationId: string; items: Array<string | SessionSeed>; options: AddOptions }
+  | { kind: 'add'; at: number; integrationId: string; items: Array<string | SessionToTrack>; options: AddOptions }
   /** Fills vendorData of sessions already tracked (an add of a tracked id with vendorData); never tracks. */
   | { kind: 'vendorData'; at: number; integrationId: string; items: Array<{ id: string; vendorData: string }> }
   | { kind: 'remove'; at: number; integrationId: string; ids: string[] }
@@ -82,7 +84,7 @@ export class SessionsDocument {
             keptRemoved++;
             continue;
           }
-          const seed: SessionSeed = { id: s.id, label: s.label, ...(s.vendorData !== undefined ? { vendorData: s.vendorData } : {}) };
+          const seed: SessionToTrack = { id: s.id, label: s.label, ...(s.vendorData !== undefined ? { vendorData: s.vendorData } : {}) };
           this.apply({ kind: 'add', at: s.addedAt, integrationId, items: [seed], options: { source: s.source } });
           added++;
         } else if (s.vendorData !== undefined) {

@@ -1,15 +1,8 @@
 /**
  * The shared store: tracked sessions, the delete budget of every API key and the delete queue
  * with its runner lease, as files in one folder (production: `context.globalStorageUri.fsPath`)
- * that every window (extension host process) of VS Code on this machine reads and writes.
- *
- *   sessions.json          tracked sessions + tombstones          SessionsDocument
- *   budget-<key>.json      one API key's delete budget            BudgetLedger JSON
- *   queue.json             delete queue + tombstones              QueueDocument
- *   queue-lease.json       which window works the queue           LeaseRecord
- *   <file>.bak             last-good copy of each, written after every write
- *   <file>.lock/           proper-lockfile's cross-process lock while a write is under way
- *   <file>.corrupt-<time>  a damaged file, kept when the next write replaced it
+ * that every window (extension host process) of VS Code on this machine reads and writes
+ * (the files: ./storeFiles).
  *
  * Rules, for every file: reads take no lock (writes are atomic renames of uniquely named
  * temporary files); every change is read-modify-write under the file's cross-process lock;
@@ -17,8 +10,9 @@
  * `onRecovered` is told. Windows learn of each other's writes through `onDidChange` (fs.watch on
  * the folder plus a poll), which also reports this store's own writes (origin 'self').
  *
- * Open one per extension host: `new SharedStore(globalStorageUri.fsPath, { clock, onRecovered, onWarning }).watch()`
- * (src/vscode/sharedStorage.ts does, and SessionRepository exposes it as `sessions.shared`).
+ * Open ONE per extension host (each opens a watcher and reads the folder):
+ * `new SharedStore(globalStorageUri.fsPath, { clock, onRecovered, onWarning }).watch()`
+ * (src/vscode/storage/sharedStorage.ts does; SessionRepository and BudgetService both use that one).
  *
  *   onDidChange(listener)          → { kind: 'sessions'|'budget'|'queue'|'lease', file, budgetKey?, origin: 'self'|'elsewhere' }
  *                                    'elsewhere' within ~50 ms of another process's write (fs.watch), at worst one poll (1 s)
@@ -48,8 +42,8 @@
  *   releaseLease(holder)           → gives it up (queue empty, window closing)
  *   readLease()                    → the lease record, if any (check expiresAt against leaseClock)
  *
- *   importLegacy({ sessions?, budget?, queue? }) → merges globalState-era values (by id, tombstones
- *                                    respected); report of what was added. Clear the old keys after.
+ *   importLegacy(store, { sessions?, budget?, queue? }) (./legacyImport) → merges globalState-era values
+ *                                    (by id, tombstones respected); report of what was added. Clear the old keys after.
  *
  * The `fn` of the update* methods runs synchronously on a fresh copy read under the lock, and can
  * run more than once: compute only from its argument, and do side effects after the promise resolves.
@@ -58,15 +52,14 @@ import * as fs from 'node:fs';
 import type { BudgetLedger } from '../budget';
 import { systemClock, type Clock } from '../clock';
 import type { DeleteQueue, QueuedDeletePatch } from '../deleteQueue';
-import { budgetCodec, budgetFileName, BUDGET_FILE_PATTERN, reserveOn, spendCount, withoutSpend, type LedgerOptions, type Reservation } from './budgetFile';
+import { budgetCodec, budgetFileName, BUDGET_FILE_PATTERN, reserveOn, withoutSpend, type LedgerOptions, type Reservation } from './budgetFile';
 import { DirectoryWatcher } from './directoryWatcher';
 import { JsonDocumentFile, removeStaleTemporaries, type DocumentCodec, type Recovery } from './jsonFile';
 import { acquireOn, leaseCodec, LEASE_FILE, type LeaseDocument, type LeaseRecord, type LeaseRequest, type LeaseResult } from './leaseDocument';
 import type { LockOptions } from './lock';
+import { storeFileKind, type StoreFileKind } from './storeFiles';
 import { QueueDocument, queueCodec, QUEUE_FILE } from './queueDocument';
 import { sessionsCodec, SessionsDocument, SESSIONS_FILE, type SessionOp } from './sessionsDocument';
-
-export type StoreFileKind = 'sessions' | 'budget' | 'queue' | 'lease';
 
 export interface StoreChange {
   kind: StoreFileKind;
@@ -82,8 +75,11 @@ export interface StoreRecovery extends Recovery {
 }
 
 export interface SharedStoreOptions {
-  /** Time of sessions, budget and queue (tests pin it). */
-  clock?: Clock;
+  /**
+   * Time of sessions, budget and queue (tests pin it). A getter is asked at every use, so its owner
+   * can move the store to another clock (the budget's tests do, through BudgetService.reload).
+   */
+  clock?: Clock | (() => Clock);
   /** Time of the queue lease: whether a window is alive, so the machine's clock unless a test needs otherwise. */
   leaseClock?: Clock;
   ledger?: LedgerOptions;
@@ -96,26 +92,10 @@ export interface SharedStoreOptions {
   pollMs?: number;
 }
 
-export interface LegacyValues {
-  /** SessionStoreJSON (globalState `veriff.sessions` of early versions, or an old sessions.json). */
-  sessions?: unknown;
-  /** PersistedBudget (globalState `veriff.deleteBudget`): every key's spends, blocks and 429 streaks. */
-  budget?: unknown;
-  /** PersistedDeleteQueue (globalState `veriff.deleteQueue`). */
-  queue?: unknown;
-}
-
-export interface LegacyImport {
-  sessionsAdded: number;
-  /** Sessions of the old copy that stay removed (untracked after that copy was made). */
-  sessionsKeptRemoved: number;
-  spendsAdded: number;
-  queueAdded: number;
-}
-
 type Listener = (change: StoreChange) => void;
 
 export class SharedStore {
+  /** Follows the `clock` option's getter; the documents read and written hold this, not the clock it returns now. */
   readonly clock: Clock;
   readonly leaseClock: Clock;
   private readonly ledgerOptions: LedgerOptions;
@@ -132,7 +112,7 @@ export class SharedStore {
     readonly dir: string,
     private readonly options: SharedStoreOptions = {},
   ) {
-    this.clock = options.clock ?? systemClock;
+    this.clock = followedClock(options.clock ?? systemClock);
     this.leaseClock = options.leaseClock ?? systemClock;
     this.ledgerOptions = options.ledger ?? {};
     fs.mkdirSync(dir, { recursive: true });
@@ -148,7 +128,7 @@ export class SharedStore {
   watch(): this {
     if (!this.watcher) {
       this.watcher = new DirectoryWatcher(this.dir, {
-        isWatched: (name) => kindOf(name) !== undefined,
+        isWatched: (name) => storeFileKind(name) !== undefined,
         onChange: (names) => names.forEach((name) => this.emit(name, 'elsewhere')),
         onError: (m) => this.options.onWarning?.(m),
         pollMs: this.options.pollMs,
@@ -201,6 +181,16 @@ export class SharedStore {
     return done?.value;
   }
 
+  /** Merges another copy of the queue (PersistedDeleteQueue; never removes, tombstones respected); resolves with how many were added. */
+  mergeQueueCopy(json: unknown, onWarning: (message: string) => void): Promise<number> {
+    return this.write(this.queueFile, (doc) => ({ next: doc, result: doc.mergeCopy(json, onWarning) }));
+  }
+
+  /** Reads another copy of the budget (PersistedBudget) on this store's clock and limits; undefined when unreadable. */
+  decodeBudget(json: unknown, onWarning: (message: string) => void): BudgetLedger | undefined {
+    return budgetCodec(this.clock, this.ledgerOptions).decode(json, onWarning);
+  }
+
   /** Merges another copy of the sessions (never removes; tombstones respected). */
   mergeSessionsCopy(json: unknown): Promise<{ added: number; keptRemoved: number }> {
     return this.write(this.sessionsFile, (doc) => ({ next: doc, result: doc.mergeCopy(json, (m) => this.options.onWarning?.(`Merged sessions: ${m}`)) }));
@@ -215,7 +205,7 @@ export class SharedStore {
   budgetKeys(): string[] {
     const keys = new Set<string>();
     for (const name of this.names()) {
-      if (kindOf(name) === 'budget') {
+      if (storeFileKind(name) === 'budget') {
         const file = this.budgetFiles.get(name) ?? this.file(name, 'budget', budgetCodec(this.clock, this.ledgerOptions));
         this.budgetFiles.set(name, file);
         for (const key of file.read().keys()) {
@@ -298,36 +288,6 @@ export class SharedStore {
     return this.write(this.leaseFile, (doc) => (doc.lease?.holder === holder ? { next: {}, result: true } : { next: doc, result: false }));
   }
 
-  // ---- migration ------------------------------------------------------------------------------
-
-  async importLegacy(values: LegacyValues): Promise<LegacyImport> {
-    const report: LegacyImport = { sessionsAdded: 0, sessionsKeptRemoved: 0, spendsAdded: 0, queueAdded: 0 };
-    const warn = (what: string) => (m: string) => this.options.onWarning?.(`${what} from before: ${m}`);
-    if (values.sessions !== undefined && values.sessions !== null) {
-      const merged = await this.mergeSessionsCopy(values.sessions);
-      report.sessionsAdded = merged.added;
-      report.sessionsKeptRemoved = merged.keptRemoved;
-    }
-    if (values.budget !== undefined && values.budget !== null) {
-      const old = budgetCodec(this.clock, this.ledgerOptions).decode(values.budget, warn('Delete budget'));
-      for (const key of old?.keys() ?? []) {
-        const entry = old!.toJSON().integrations[key];
-        if (!entry) {
-          continue;
-        }
-        report.spendsAdded += await this.updateBudget(key, (ledger) => {
-          const before = spendCount(ledger, key);
-          ledger.merge({ version: 1, integrations: { [key]: entry } });
-          return spendCount(ledger, key) - before;
-        });
-      }
-    }
-    if (values.queue !== undefined && values.queue !== null) {
-      report.queueAdded = await this.write(this.queueFile, (doc) => ({ next: doc, result: doc.mergeCopy(values.queue, warn('Delete queue')) }));
-    }
-    return report;
-  }
-
   dispose(): void {
     this.watcher?.dispose();
     this.watcher = undefined;
@@ -378,7 +338,7 @@ export class SharedStore {
   }
 
   private emit(name: string, origin: StoreChange['origin']): void {
-    const kind = kindOf(name);
+    const kind = storeFileKind(name);
     if (!kind) {
       return;
     }
@@ -405,18 +365,20 @@ export class SharedStore {
   }
 }
 
-function kindOf(name: string): StoreFileKind | undefined {
-  if (name === SESSIONS_FILE) {
-    return 'sessions';
+/** A clock that asks `source` at every reading (a plain clock is its own source). */
+function followedClock(source: Clock | (() => Clock)): Clock {
+  if (typeof source !== 'function') {
+    return source;
   }
-  if (name === QUEUE_FILE) {
-    return 'queue';
-  }
-  if (name === LEASE_FILE) {
-    return 'lease';
-  }
-  return BUDGET_FILE_PATTERN.test(name) ? 'budget' : undefined;
+  return {
+    now: () => source().now(),
+    get elapsed() {
+      const clock = source();
+      return clock.elapsed ? () => clock.elapsed!() : undefined;
+    },
+  };
 }
+
 
 export type { Reservation, LedgerOptions } from './budgetFile';
 export type { LeaseRecord, LeaseRequest, LeaseResult } from './leaseDocument';

@@ -1,87 +1,32 @@
 import * as vscode from 'vscode';
-import type { BudgetLedger, BudgetRemaining } from '../../core/budget';
-import { systemClock, type Clock } from '../../core/clock';
+import type { BudgetLedger, BudgetRemaining, Reservation } from '../../core/budget';
 import type { DeleteQueue, QueuedDelete } from '../../core/deleteQueue';
+import type { DeleteBudget, DeletePipeline } from '../../core/deletePipeline';
 import { normaliseSessionId } from '../../core/ids';
-import { QueueRunner, systemTimers, type QueueEvent, type RunSummary, type Timers } from '../../core/queueRunner';
+import { QueueRunner, type QueueEvent, type RunSummary } from '../../core/queueRunner';
 import { BudgetMirror } from '../../core/store/budgetMirror';
-import { SharedStore } from '../../core/store/sharedStore';
-import type { Reservation } from '../../core/budget';
-import type { DeleteBudget } from '../../core/deletePipeline';
-import { showFailure } from '../failures';
+import type { SharedStore } from '../../core/store/sharedStore';
 import type { BaseServices } from '../baseServices';
-import type { DeletePipeline } from '../../core/deletePipeline';
 import { settings } from '../settings';
-import { blockedText, costText } from './budgetText';
+import { followOtherWindows, moveBudgetOutOfGlobalState } from './budgetStoreSync';
+import type { BudgetTime, BudgetTimeSource } from './budgetTime';
+import { deleteAllowance, type DeleteAllowance } from './deleteAllowance';
+import { logQueueEvent } from './queueEventLog';
 import { QueueLease, type QueueLeaseOptions } from './queueLease';
+import { queueEtas, queueOverview, type DeleteQueueView, type QueuedInfo, type QueueOverview } from './queueView';
 import { ConnectionResolver, createDeleter, createProbe } from './sessionDeleter';
 
-export const BUDGET_STATE_KEY = 'veriff.deleteBudget';
-export const QUEUE_STATE_KEY = 'veriff.deleteQueue';
-
 /**
- * The budget's sense of time: the clock its windows are measured on and the timers the queue
- * sleeps on. Production uses the system's; tests put a ManualClock (the mock Veriff's own, so
- * both sides agree) and FakeTimers here and move time for both.
- */
-export interface BudgetTime {
-  readonly clock: Clock;
-  readonly timers: Timers;
-}
-
-export const systemBudgetTime: BudgetTime = { clock: systemClock, timers: systemTimers };
-
-/** A queued session as the tree shows it. */
-export interface QueuedInfo {
-  /** The earliest time its DELETE can go (budget and retry backoff). */
-  eta: number;
-  /** Its DELETE is on the wire right now. */
-  sending: boolean;
-}
-
-/** Read-only view of the delete queue, for the sessions tree. */
-export interface DeleteQueueView {
-  readonly onDidChange: vscode.Event<void>;
-  queuedInfo(id: string): QueuedInfo | undefined;
-  now(): number;
-}
-
-export interface QueueOverview {
-  /** Queued deletes (of the given integration key, or all). */
-  count: number;
-  /** When the last of them can go (undefined when none). */
-  finishAt?: number;
-  /** When the next of them can go. */
-  nextAt?: number;
-  /** Not sent while true; the reason. */
-  pausedReason?: string;
-  /** Nothing is sent by itself (the setting is off); only "Run Now". */
-  manualOnly: boolean;
-  /** This window sends the queue's deletes; otherwise another window does, or nobody right now. */
-  worker: 'thisWindow' | 'otherWindow' | 'none';
-}
-
-export interface DeleteAllowance {
-  /** How many of the wanted deletes may be sent now (0…wanted). */
-  available: number;
-  /** Replaces the confirmation's default cost sentence, e.g. "This uses 3 of the 4 deletes left this hour." */
-  costText?: string;
-  /** Why fewer than wanted may go now, e.g. "The next delete frees at 14:05." */
-  blockedText?: string;
-}
-
-
-/**
- * The delete budget and the delete queue of every integration, kept in global state and shared
- * by all windows: one BudgetLedger, one DeleteQueue, and (in the window holding the lease) one
- * QueueRunner sending the queue's deletes as the budget frees up. It is the DeleteGate that
- * "Delete Session" asks before spending.
+ * The delete budget and the delete queue of every integration, kept in the window's one shared
+ * store (the one the tracked sessions use) and shared by all windows: one BudgetLedger, one
+ * DeleteQueue, and (in the window holding the lease) one QueueRunner sending the queue's deletes
+ * as the budget frees up. It is the DeleteGate that "Delete Session" asks before spending.
  */
 export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disposable {
-  private timeSource: BudgetTime;
-  private readonly dir: string;
+  private readonly timeSource: BudgetTimeSource;
   private readonly pipeline: () => DeletePipeline;
-  private storeRef!: SharedStore;
+  /** The window's one shared store (tests reach it to check it is the sessions' one). */
+  readonly store: SharedStore;
   private mirror!: BudgetMirror;
   /** Settles when the state of earlier versions (global state) is in the store. */
   private ready: Promise<void> = Promise.resolve();
@@ -102,13 +47,19 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   constructor(
     private readonly services: BaseServices,
-    options: { pipeline: () => DeletePipeline; time?: BudgetTime; lease?: QueueLeaseOptions; storeDir?: string },
+    options: {
+      pipeline: () => DeletePipeline;
+      /** The window's one shared store, whose clock follows `time`. */
+      store: SharedStore;
+      time: BudgetTimeSource;
+      lease?: QueueLeaseOptions;
+    },
   ) {
-    this.timeSource = options.time ?? systemBudgetTime;
+    this.timeSource = options.time;
+    this.store = options.store;
     const log = services.log;
-    this.dir = options.storeDir ?? services.context.globalStorageUri.fsPath;
     this.pipeline = options.pipeline;
-    this.lease = new QueueLease(() => this.storeRef, options.lease);
+    this.lease = new QueueLease(this.store, options.lease);
     this.resolver = new ConnectionResolver(services);
     this.load();
     this.runnerRef = this.buildRunner();
@@ -127,7 +78,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
         }
       }),
     );
-    this.ready = this.importFromGlobalState();
+    this.ready = moveBudgetOutOfGlobalState(services, this.store, this.mirror);
     this.scheduleWork();
   }
 
@@ -142,35 +93,21 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     return this.mirror.queue;
   }
 
-  /** The shared file store of budgets, queue and lease (tests reach it to act as another window). */
-  get store(): SharedStore {
-    return this.storeRef;
-  }
-
   get runner(): QueueRunner {
     return this.runnerRef;
   }
 
   get time(): BudgetTime {
-    return this.timeSource;
+    return this.timeSource.time;
   }
 
   now(): number {
     return this.timeSource.clock.now();
   }
 
-  /** Opens the shared store and takes its budgets and queue; follows other windows' writes. */
+  /** Takes the store's budgets and queue into a new copy; follows other windows' writes. */
   private load(): void {
-    const log = this.services.log;
-    this.storeRef = new SharedStore(this.dir, {
-      clock: this.timeSource.clock,
-      onWarning: (m) => log.warn(`Delete budget store: ${m}`),
-      onRecovered: (r) => {
-        log.warn(`Delete budget store: ${r.kind} file was damaged; recovered from its last good copy`);
-        void this.services.ui.showWarningMessage(vscode.l10n.t('The delete budget or queue file was damaged and was recovered from its last good copy. The log has the details.'));
-      },
-    }).watch();
-    this.mirror = new BudgetMirror(this.storeRef, this.timeSource.clock, (m) => log.warn(m));
+    this.mirror = new BudgetMirror(this.store, this.timeSource.clock, (m) => this.services.log.warn(m));
     this.partSubscriptions = [
       this.mirror,
       this.mirror.ledger.onDidChange(() => this.markChanged()),
@@ -178,42 +115,8 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
         this.markChanged();
         this.scheduleWork();
       }),
-      this.storeRef.onDidChange((change) => {
-        if (change.origin !== 'elsewhere') {
-          return;
-        }
-        if (change.kind === 'budget' && change.budgetKey !== undefined) {
-          this.mirror.adoptBudget(change.budgetKey);
-        } else if (change.kind === 'queue') {
-          this.mirror.adoptQueue();
-        } else if (change.kind === 'lease') {
-          void this.lease.check();
-        }
-      }),
-      { dispose: () => this.storeRef.dispose() },
+      followOtherWindows(this.store, this.mirror, this.lease),
     ];
-  }
-
-  /** Moves the budget and queue of earlier versions (global state) into the store, once, without losing a spend. */
-  private async importFromGlobalState(): Promise<void> {
-    const state = this.services.context.globalState;
-    const budget = state.get<unknown>(BUDGET_STATE_KEY);
-    const queue = state.get<unknown>(QUEUE_STATE_KEY);
-    if (budget === undefined && queue === undefined) {
-      return;
-    }
-    try {
-      const report = await this.storeRef.importLegacy({ budget, queue });
-      for (const key of this.storeRef.budgetKeys()) {
-        this.mirror.adoptBudget(key);
-      }
-      this.mirror.adoptQueue();
-      await state.update(BUDGET_STATE_KEY, undefined);
-      await state.update(QUEUE_STATE_KEY, undefined);
-      this.services.log.info(`Delete budget: moved ${report.spendsAdded} spend(s) and ${report.queueAdded} queued delete(s) from global state into the shared store`);
-    } catch (error) {
-      this.services.log.error(`Delete budget: moving the earlier state failed (kept in global state): ${error instanceof Error ? error.message : String(error)}`);
-    }
   }
 
   private buildRunner(): QueueRunner {
@@ -221,7 +124,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
       clock: this.timeSource.clock,
       ledger: this.mirror.ledger,
       queue: this.mirror.queue,
-      timers: this.timeSource.timers,
+      timers: this.timeSource.time.timers,
       deleter: createDeleter(this.resolver, this.pipeline),
       probe: createProbe(this.services, this.resolver),
       onEvent: (event) => this.onQueueEvent(event),
@@ -233,19 +136,17 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   }
 
   /**
-   * Reads everything again from global state, as a new window (or a restart) would: stops the
-   * runner after the DELETE in flight, saves, and starts over. Tests also swap the clock and
-   * timers here.
+   * Reads the budget and queue again from the store, as a new window (or a restart) would: stops
+   * the runner after the DELETE in flight, saves, and starts over. Tests also swap the clock and
+   * timers here (the store's clock follows).
    */
   async reload(time?: Partial<BudgetTime>): Promise<void> {
     this.runnerRef.stop();
     await this.runnerRef.whenIdle();
     await this.flush();
-    for (const s of this.partSubscriptions) {
-      s.dispose();
-    }
+    this.partSubscriptions.forEach((s) => s.dispose());
     if (time) {
-      this.timeSource = { ...this.timeSource, ...time };
+      this.timeSource.swap(time);
     }
     this.etaCache = undefined;
     this.load();
@@ -255,7 +156,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     await this.work;
   }
 
-  /** Resolves when every change so far is written to global state. */
+  /** Resolves when every change so far is written to the store. */
   async flush(): Promise<void> {
     await this.ready;
     await this.mirror.flush();
@@ -276,18 +177,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   /** What a confirmation says before n deletes: how many the budget allows now, and the texts. */
   preview(key: string, wanted: number): DeleteAllowance {
-    const now = this.now();
-    const remaining = this.ledger.remaining(key);
-    const available = Math.max(0, Math.min(wanted, this.ledger.costOf(key, wanted).now));
-    const allowance: DeleteAllowance = { available };
-    if (available > 0) {
-      allowance.costText = costText(remaining, available);
-    }
-    if (available < wanted) {
-      const next = this.ledger.scheduleFor(key, available + 1)[available];
-      allowance.blockedText = blockedText(next, now, remaining.blockedUntil);
-    }
-    return allowance;
+    return deleteAllowance(this.ledger, key, wanted, this.now());
   }
 
   /**
@@ -321,13 +211,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   /** Removes queued sessions; returns how many were queued. */
   dequeue(ids: Iterable<string>): number {
-    let n = 0;
-    for (const id of ids) {
-      if (this.queue.remove(id)) {
-        n++;
-      }
-    }
-    return n;
+    return [...ids].filter((id) => this.queue.remove(id)).length;
   }
 
   clearQueue(): number {
@@ -392,45 +276,24 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   }
 
   overview(key?: string): QueueOverview {
-    const items = this.queuedItems(key);
-    const overview: QueueOverview = {
-      count: items.length,
-      manualOnly: !settings.continueQueueAutomatically(),
-      worker: this.lease.isHeld ? 'thisWindow' : this.lease.heldElsewhere() ? 'otherWindow' : 'none',
-    };
-    if (items.length > 0) {
-      overview.finishAt = Math.max(...items.map((i) => i.eta));
-      overview.nextAt = Math.min(...items.map((i) => i.eta));
-    }
     const reason = this.runnerRef.pausedReason;
-    if (reason !== undefined) {
-      overview.pausedReason = reason;
-    }
-    return overview;
+    return queueOverview(
+      this.queuedItems(key).map((i) => i.eta),
+      {
+        manualOnly: !settings.continueQueueAutomatically(),
+        worker: this.lease.isHeld ? 'thisWindow' : this.lease.heldElsewhere() ? 'otherWindow' : 'none',
+      },
+      reason,
+    );
   }
 
-  /** ETAs of every queued item: each integration's items take the budget's next free slots in queue order. */
+  /** ETAs of every queued item (cached for the current time). */
   private etas(): Map<string, QueuedInfo> {
     const now = this.now();
     if (this.etaCache && this.etaCache.at === now) {
       return this.etaCache.map;
     }
-    const byKey = new Map<string, QueuedDelete[]>();
-    for (const item of this.queue.items()) {
-      const list = byKey.get(item.integrationKey) ?? [];
-      list.push(item);
-      byKey.set(item.integrationKey, list);
-    }
-    const map = new Map<string, QueuedInfo>();
-    for (const [key, items] of byKey) {
-      const sending = items.filter((i) => this.runnerRef.isInFlight(i.id));
-      const waiting = items.filter((i) => !this.runnerRef.isInFlight(i.id));
-      const times = this.ledger.scheduleFor(key, waiting.length);
-      for (const i of sending) {
-        map.set(i.id, { eta: now, sending: true });
-      }
-      waiting.forEach((i, n) => map.set(i.id, { eta: Math.max(times[n], i.notBefore ?? times[n]), sending: false }));
-    }
+    const map = queueEtas(this.queue.items(), this.ledger, (id) => this.runnerRef.isInFlight(id), now);
     this.etaCache = { at: now, map };
     return map;
   }
@@ -443,35 +306,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   }
 
   private onQueueEvent(event: QueueEvent): void {
-    const log = this.services.log;
-    switch (event.kind) {
-      case 'gone':
-        if (event.foundByProbe) {
-          log.info(`Delete queue: session ${event.id} no longer exists (its earlier DELETE went through): no longer tracked`);
-        }
-        break;
-      case 'gaveUp':
-        log.warn(`Delete queue: gave up on session ${event.id} after ${event.attempts} failed DELETEs (${event.reason}); it stays tracked`);
-        break;
-      case 'retryLater':
-        log.warn(`Delete queue: DELETE of session ${event.id} failed (${event.reason}); retry ${event.attempts} at ${new Date(event.notBefore).toISOString()}`);
-        break;
-      case 'rateLimited':
-        log.warn(`Delete queue: Veriff answered 429; no delete is sent before ${new Date(event.blockedUntil).toISOString()}`);
-        break;
-      case 'paused':
-        log.warn(`Delete queue: paused (${event.reason})`);
-        if (event.id !== undefined) {
-          // Retrying cannot fix it (credentials, the delete feature): say so once, with the fix.
-          void showFailure(this.services, vscode.l10n.t('The delete queue is paused: {0}', event.reason), { credentialsFix: true });
-        }
-        break;
-      case 'idle':
-        log.info('Delete queue: done, nothing left to delete');
-        break;
-      default:
-        break;
-    }
+    logQueueEvent(this.services, event);
     this.queueEvents.fire(event);
     this.markChanged();
   }
@@ -499,17 +334,9 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   /** Queued deletes whose integration was removed would spend a delete for nothing: drop them. */
   private async dropOrphans(): Promise<void> {
-    const keys = this.queue.items().map((i) => i.integrationKey);
-    if (keys.length === 0) {
+    const known = this.queue.size === 0 ? undefined : await this.resolver.knownKeys();
+    if (known === undefined) {
       return;
-    }
-    const known = new Set<string>();
-    for (const integration of this.services.credentials.list()) {
-      const key = await this.resolver.keyOf(integration.id).catch(() => undefined);
-      if (key === undefined) {
-        return; // unreadable secrets: do not guess
-      }
-      known.add(key);
     }
     const orphans = this.queue.items().filter((i) => !known.has(i.integrationKey) && !this.runnerRef.isInFlight(i.id));
     if (orphans.length > 0) {
@@ -562,12 +389,8 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   dispose(): void {
     this.runnerRef.stop();
-    for (const s of this.partSubscriptions) {
-      s.dispose();
-    }
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.partSubscriptions.forEach((s) => s.dispose());
+    this.disposables.forEach((d) => d.dispose());
   }
 }
 

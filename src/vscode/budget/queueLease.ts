@@ -33,7 +33,7 @@ export class QueueLease implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly store: () => SharedStore,
+    private readonly store: SharedStore,
     options: QueueLeaseOptions = {},
   ) {
     this.ownerId = options.ownerId ?? randomUUID();
@@ -47,13 +47,13 @@ export class QueueLease implements vscode.Disposable {
 
   /** The lease as stored (undefined when none). */
   current(): LeaseRecord | undefined {
-    return this.store().readLease();
+    return this.store.readLease();
   }
 
   /** Whether another window holds a lease that has not expired. */
   heldElsewhere(): boolean {
     const lease = this.current();
-    return lease !== undefined && lease.holder !== this.ownerId && lease.expiresAt > this.store().leaseClock.now();
+    return lease !== undefined && lease.holder !== this.ownerId && lease.expiresAt > this.store.leaseClock.now();
   }
 
   /**
@@ -62,7 +62,7 @@ export class QueueLease implements vscode.Disposable {
    */
   async acquire(force = false): Promise<boolean> {
     this.wanted = true;
-    const result = await this.store().acquireLease({ holder: this.ownerId, ttlMs: this.staleMs, force });
+    const result = await this.store.acquireLease({ holder: this.ownerId, ttlMs: this.staleMs, force });
     this.setHeld(result.held);
     this.arm();
     return this.held;
@@ -72,16 +72,16 @@ export class QueueLease implements vscode.Disposable {
   async release(): Promise<void> {
     this.wanted = false;
     this.disarm();
-    await this.store().releaseLease(this.ownerId);
+    await this.store.releaseLease(this.ownerId);
     this.setHeld(false);
   }
 
   /** One heartbeat: renews the lease if held, notices a takeover, or takes a free one over when wanted. */
   async check(): Promise<void> {
     if (this.held) {
-      this.setHeld(await this.store().renewLease(this.ownerId, this.staleMs));
+      this.setHeld(await this.store.renewLease(this.ownerId, this.staleMs));
     } else if (this.wanted) {
-      this.setHeld((await this.store().acquireLease({ holder: this.ownerId, ttlMs: this.staleMs })).held);
+      this.setHeld((await this.store.acquireLease({ holder: this.ownerId, ttlMs: this.staleMs })).held);
     }
     this.arm();
   }
@@ -111,7 +111,7 @@ export class QueueLease implements vscode.Disposable {
   dispose(): void {
     this.disarm();
     if (this.held) {
-      void this.store().releaseLease(this.ownerId).catch(() => undefined);
+      void this.store.releaseLease(this.ownerId).catch(() => undefined);
     }
     this.changed.dispose();
   }

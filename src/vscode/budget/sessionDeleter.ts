@@ -1,5 +1,5 @@
 import { queueAttemptResult } from '../../core/deleteOutcome';
-import type { DeleteAttemptResult, SessionProbe } from '../../core/queueRunner';
+import type { DeleteAttemptResult, SessionProbe } from '../../core/deleteAttempt';
 import { apiKeyFingerprint } from '../credentials';
 import { describeFailure } from '../failures';
 import type { DeletePipeline } from '../../core/deletePipeline';
@@ -30,6 +30,19 @@ export class ConnectionResolver {
     const key = apiKeyFingerprint(secrets.apiKey);
     this.keys.set(key, integrationId);
     return key;
+  }
+
+  /** The budget keys of every integration; undefined when one's secrets cannot be read (then nobody guesses). */
+  async knownKeys(): Promise<Set<string> | undefined> {
+    const known = new Set<string>();
+    for (const integration of this.services.credentials.list()) {
+      const key = await this.keyOf(integration.id).catch(() => undefined);
+      if (key === undefined) {
+        return undefined;
+      }
+      known.add(key);
+    }
+    return known;
   }
 
   async connect(key: string): Promise<Connection | undefined> {

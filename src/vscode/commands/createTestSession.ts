@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isOpenableVerificationUrl } from '../../core/verificationUrl';
-import { MAX_VENDOR_DATA_LENGTH } from '../../core/veriffClient';
+import { MAX_VENDOR_DATA_LENGTH } from '../../core/vendorData';
 import { describeFailure, guard, showFailure } from '../failures';
 import type { Services } from '../services';
 import { refuseWithoutCredentials, trackIds } from '../tracking';

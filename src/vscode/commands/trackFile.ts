@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findIdsInText, parseTrackingFileLines } from '../../core/idExtraction';
-import type { AddResult, SessionSeed } from '../../core/sessions';
+import type { AddResult, SessionToTrack } from '../../core/sessions';
 import { guard } from '../failures';
 import type { Services } from '../services';
 import { refuseWithoutCredentials, trackIds } from '../tracking';
@@ -36,7 +36,7 @@ export async function trackFile(services: Services, uri?: unknown, uris?: unknow
         return undefined;
       }
     }
-    const seeds: SessionSeed[] = [];
+    const seeds: SessionToTrack[] = [];
     for (const file of files) {
       const name = path.posix.basename(file.path);
       const stat = await vscode.workspace.fs.stat(file);
@@ -60,7 +60,7 @@ export async function trackFile(services: Services, uri?: unknown, uris?: unknow
 }
 
 /** A clean JSONL tracking file keeps its per-line labels; anything else is searched for UUIDs. */
-function idsInFile(name: string, text: string): SessionSeed[] {
+function idsInFile(name: string, text: string): SessionToTrack[] {
   if (/\.(jsonl|ndjson)$/i.test(name)) {
     const parsed = parseTrackingFileLines(text, 1, { final: true });
     if (parsed.entries.length > 0 && parsed.malformed.length === 0) {

@@ -2,7 +2,7 @@
 // credentials in SecretStorage on the next start. No `vscode` import: unit-tested in plain Node.
 import { createHash } from 'node:crypto';
 import type { SandboxSnapshot } from '../../core/sandbox/sandboxState';
-import { isRecord } from '../../core/stateIssues';
+import { isRecord } from '../../core/typeGuards';
 
 /** The credentials the sandbox integration signs with (kept in SecretStorage). */
 export interface SandboxCredentials {

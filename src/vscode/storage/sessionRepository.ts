@@ -1,15 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { systemClock, type Clock } from '../core/clock';
-import type { SessionStore, SessionStoreChange } from '../core/sessions';
-import { JournaledSessionStore } from '../core/store/journaledSessionStore';
-import { SESSIONS_FILE, SessionsDocument } from '../core/store/sessionsDocument';
-import type { SharedStore } from '../core/store/sharedStore';
-import { SaveChain } from './budget/saveChain';
-import type { VeriffLog } from './log';
+import { systemClock, type Clock } from '../../core/clock';
+import type { SessionStoreChange } from '../../core/sessions';
+import type { SessionStore } from '../../core/store/sessionStore';
+import { JournaledSessionStore } from '../../core/store/journaledSessionStore';
+import { SESSIONS_FILE, SessionsDocument } from '../../core/store/sessionsDocument';
+import type { SharedStore } from '../../core/store/sharedStore';
+import { SaveChain } from './saveChain';
+import type { VeriffLog } from '../log';
 import { serialisedGlobalState } from './serialisedMemento';
 import { openSharedStore } from './sharedStorage';
-import { vscodeUserInput, type UserInput } from './userInput';
+import { vscodeUserInput, type UserInput } from '../userInput';
 
 const SAVE_DELAY_MS = 100;
 /** Where early versions kept the tracked sessions: merged into the shared file on the first start. */

@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Clock } from '../core/clock';
-import { SharedStore, type StoreFileKind, type StoreRecovery } from '../core/store/sharedStore';
-import type { VeriffLog } from './log';
-import type { UserInput } from './userInput';
+import type { Clock } from '../../core/clock';
+import { SharedStore, type StoreRecovery } from '../../core/store/sharedStore';
+import type { StoreFileKind } from '../../core/store/storeFiles';
+import type { VeriffLog } from '../log';
+import type { UserInput } from '../userInput';
 
 const WHAT: Record<StoreFileKind, string> = {
   sessions: 'tracked sessions',
@@ -17,7 +18,7 @@ const WHAT: Record<StoreFileKind, string> = {
  * `extensionKind: ["workspace"]` that folder is on the machine the extension runs on (the remote
  * one in remote development), always a local path of that machine.
  */
-export function openSharedStore(folder: vscode.Uri, log: VeriffLog, ui: Pick<UserInput, 'showWarningMessage'>, clock: Clock): SharedStore {
+export function openSharedStore(folder: vscode.Uri, log: VeriffLog, ui: Pick<UserInput, 'showWarningMessage'>, clock: Clock | (() => Clock)): SharedStore {
   if (folder.scheme !== 'file') {
     log.warn(`Global storage is not a local folder (${folder.toString()}); the shared store uses ${folder.fsPath}`);
   }

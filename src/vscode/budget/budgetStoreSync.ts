@@ -1,0 +1,47 @@
+import type { BudgetMirror } from '../../core/store/budgetMirror';
+import { importLegacy } from '../../core/store/legacyImport';
+import type { SharedStore } from '../../core/store/sharedStore';
+import type { BaseServices } from '../baseServices';
+import type { QueueLease } from './queueLease';
+
+/** Global-state keys of the budget and the queue before the shared store (moved into it once). */
+export const BUDGET_STATE_KEY = 'veriff.deleteBudget';
+export const QUEUE_STATE_KEY = 'veriff.deleteQueue';
+
+/** Takes other windows' writes of budgets, queue and lease into this window's copy as the store reports them. */
+export function followOtherWindows(store: SharedStore, mirror: BudgetMirror, lease: QueueLease): { dispose(): void } {
+  return store.onDidChange((change) => {
+    if (change.origin !== 'elsewhere') {
+      return;
+    }
+    if (change.kind === 'budget' && change.budgetKey !== undefined) {
+      mirror.adoptBudget(change.budgetKey);
+    } else if (change.kind === 'queue') {
+      mirror.adoptQueue();
+    } else if (change.kind === 'lease') {
+      void lease.check();
+    }
+  });
+}
+
+/** Moves the budget and queue of earlier versions (global state) into the store, once, without losing a spend. */
+export async function moveBudgetOutOfGlobalState(services: BaseServices, store: SharedStore, mirror: BudgetMirror): Promise<void> {
+  const state = services.context.globalState;
+  const budget = state.get<unknown>(BUDGET_STATE_KEY);
+  const queue = state.get<unknown>(QUEUE_STATE_KEY);
+  if (budget === undefined && queue === undefined) {
+    return;
+  }
+  try {
+    const report = await importLegacy(store, { budget, queue }, (m) => services.log.warn(m));
+    for (const key of store.budgetKeys()) {
+      mirror.adoptBudget(key);
+    }
+    mirror.adoptQueue();
+    await state.update(BUDGET_STATE_KEY, undefined);
+    await state.update(QUEUE_STATE_KEY, undefined);
+    services.log.info(`Delete budget: moved ${report.spendsAdded} spend(s) and ${report.queueAdded} queued delete(s) from global state into the shared store`);
+  } catch (error) {
+    services.log.error(`Delete budget: moving the earlier state failed (kept in global state): ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
