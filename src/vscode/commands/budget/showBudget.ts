@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { RunSummary } from '../../core/queueRunner';
-import { aboutText, clockText, shortEta, whenText } from '../budget/budgetText';
-import { guard, showNoIntegration } from '../failures';
-import type { Services } from '../services';
-import { shortId } from '../sessionTree';
+import type { RunSummary } from '../../../core/queueRunner';
+import { aboutText, clockText, shortEta, whenText } from '../../budget/budgetText';
+import { guard, showNoIntegration } from '../../failures';
+import type { Services } from '../../services';
+import { shortId } from '../../sessionTree';
 
 type Action = 'runNow' | 'pause' | 'resume' | 'clear' | 'info' | 'item';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { guard } from '../failures';
-import type { Services } from '../services';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
 
 /** "Veriff: Remove API Credentials": deletes an integration's key and secret from SecretStorage. */
 export async function removeCredentials(services: Services, nameOrId?: unknown): Promise<boolean> {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { guard } from '../failures';
-import type { Services } from '../services';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
 
 /** "Veriff: Switch Integration": by name/id argument, or a quick pick. */
 export async function selectIntegration(services: Services, nameOrId?: unknown): Promise<string | undefined> {

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import {
   DEFAULT_API_URL, validateApiKey, validateApiUrl, validateIntegrationName, validateSharedSecret,
-} from '../../core/credentialsValidation';
-import { maskApiKey } from '../../core/mask';
-import type { Integration } from '../credentials';
-import { guard } from '../failures';
-import { runSteps, type InputStep } from '../multiStepInput';
-import type { Services } from '../services';
+} from '../../../core/credentialsValidation';
+import { maskApiKey } from '../../../core/mask';
+import type { Integration } from '../../credentials';
+import { guard } from '../../failures';
+import { runSteps, type InputStep } from '../../multiStepInput';
+import type { Services } from '../../services';
 
 export interface SetCredentialsArgs {
   name?: string;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { guard } from '../failures';
-import type { Services } from '../services';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
 
 /**
  * "Veriff: Copy Sandbox Environment": puts `VERIFF_API_URL=… VERIFF_API_KEY=… VERIFF_SHARED_SECRET=…`

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { isVeriffStatus, type VeriffStatus } from '../../core/status';
-import { guard } from '../failures';
-import type { Services } from '../services';
-import { resolveSessionArgs, type SessionRef } from '../sessionArgs';
+import { isVeriffStatus, type VeriffStatus } from '../../../core/status';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
+import { resolveSessionArgs, type SessionRef } from '../../sessionArgs';
 
 interface Simulation extends vscode.QuickPickItem {
   status: VeriffStatus;

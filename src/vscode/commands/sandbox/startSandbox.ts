@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { guard } from '../failures';
-import type { Services } from '../services';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
 
 /** "Veriff: Start Local Sandbox": starts the sandbox (or finds it running) and switches to it. Returns its URL. */
 export async function startSandbox(services: Services): Promise<string | undefined> {

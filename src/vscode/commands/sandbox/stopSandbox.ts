@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { guard } from '../failures';
-import type { Services } from '../services';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
 
 /** "Veriff: Stop Local Sandbox": saves its state and frees the port. Returns whether it was running. */
 export async function stopSandbox(services: Services): Promise<boolean | undefined> {

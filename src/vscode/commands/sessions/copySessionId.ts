@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { guard } from '../failures';
-import type { Services } from '../services';
-import { resolveSessionArgs } from '../sessionArgs';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
+import { resolveSessionArgs } from '../../sessionArgs';
 
 /** "Copy Session ID" (tree rows): the full id(s) of the clicked row or the selection, one per line. */
 export async function copySessionId(services: Services, arg?: unknown, selected?: unknown): Promise<string | undefined> {

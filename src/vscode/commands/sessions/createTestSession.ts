@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { isOpenableVerificationUrl } from '../../core/verificationUrl';
-import { MAX_VENDOR_DATA_LENGTH } from '../../core/veriffClient';
-import { describeFailure, guard, showFailure } from '../failures';
-import type { Services } from '../services';
-import { refuseWithoutCredentials, trackIds } from '../tracking';
+import { isOpenableVerificationUrl } from '../../../core/verificationUrl';
+import { MAX_VENDOR_DATA_LENGTH } from '../../../core/veriffClient';
+import { describeFailure, guard, showFailure } from '../../failures';
+import type { Services } from '../../services';
+import { refuseWithoutCredentials, trackIds } from '../../tracking';
 
 export interface CreateTestSessionArgs {
   vendorData?: string;

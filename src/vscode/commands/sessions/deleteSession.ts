@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { DeleteFailure } from '../../core/deleteOutcome';
-import { parseTypedIds } from '../../core/idExtraction';
+import type { DeleteFailure } from '../../../core/deleteOutcome';
+import { parseTypedIds } from '../../../core/idExtraction';
 import {
   type DeleteCandidate,
   type DeleteResult,
@@ -8,16 +8,16 @@ import {
   continueAfter,
   needsStatusCheck,
   planDelete,
-} from '../../core/deletePlan';
-import type { SessionStatus } from '../../core/status';
-import { isDeletableStatus } from '../../core/status';
-import { apiKeyFingerprint, type Integration } from '../credentials';
-import { describeFailure, guard, showFailure, showNoIntegration } from '../failures';
-import type { Services } from '../services';
-import { byIntegration, resolveSessionArgs, type SessionRef } from '../sessionArgs';
-import { sessionPickItem, shortId, statusText } from '../sessionTree';
-import { settings } from '../settings';
-import { fetchStatuses, withSessionsProgress } from '../sessionStatuses';
+} from '../../../core/deletePlan';
+import type { SessionStatus } from '../../../core/status';
+import { isDeletableStatus } from '../../../core/status';
+import { apiKeyFingerprint, type Integration } from '../../credentials';
+import { describeFailure, guard, showFailure, showNoIntegration } from '../../failures';
+import type { Services } from '../../services';
+import { byIntegration, resolveSessionArgs, type SessionRef } from '../../sessionArgs';
+import { sessionPickItem, shortId, statusText } from '../../sessionTree';
+import { settings } from '../../settings';
+import { fetchStatuses, withSessionsProgress } from '../../sessionStatuses';
 
 /** What one "Delete Session" did, per session id. */
 export interface DeleteSummary {

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { describeFailure, guard, showFailure, showNoIntegration } from '../failures';
-import type { Services } from '../services';
-import { byIntegration, resolveSessionArgs } from '../sessionArgs';
-import { emptyRefreshSummary, mergeRefresh, refreshIntegration, type RefreshSummary } from '../sessionStatuses';
+import { describeFailure, guard, showFailure, showNoIntegration } from '../../failures';
+import type { Services } from '../../services';
+import { byIntegration, resolveSessionArgs } from '../../sessionArgs';
+import { emptyRefreshSummary, mergeRefresh, refreshIntegration, type RefreshSummary } from '../../sessionStatuses';
 
 /**
  * "Veriff: Refresh Session Statuses": the clicked row(s), the selection, a group, given ids, or

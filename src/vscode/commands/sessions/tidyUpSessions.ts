@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import { needsStatusCheck } from '../../core/deletePlan';
-import type { QueueEvent } from '../../core/queueRunner';
-import type { TrackedSession } from '../../core/sessions';
-import { planTidyUp, type TidyUpPlan } from '../../core/tidyUp';
-import { aboutText, clockText, costText } from '../budget/budgetText';
-import { apiKeyFingerprint, type Integration } from '../credentials';
-import { guard, showFailure, showNoIntegration } from '../failures';
-import type { Services } from '../services';
-import { isGroupNode, viewSelection, type GroupNode, type SessionTreeNode } from '../sessionArgs';
-import { settings } from '../settings';
-import type { Connection } from '../veriffAccess';
-import { fetchStatuses, withSessionsProgress } from '../sessionStatuses';
+import { needsStatusCheck } from '../../../core/deletePlan';
+import type { QueueEvent } from '../../../core/queueRunner';
+import type { TrackedSession } from '../../../core/sessions';
+import { planTidyUp, type TidyUpPlan } from '../../../core/tidyUp';
+import { aboutText, clockText, costText } from '../../budget/budgetText';
+import { apiKeyFingerprint, type Integration } from '../../credentials';
+import { guard, showFailure, showNoIntegration } from '../../failures';
+import type { Services } from '../../services';
+import { isGroupNode, viewSelection, type GroupNode, type SessionTreeNode } from '../../sessionArgs';
+import { settings } from '../../settings';
+import type { Connection } from '../../veriffAccess';
+import { fetchStatuses, withSessionsProgress } from '../../sessionStatuses';
 
 /** What one tidy-up did. */
 export interface TidyUpSummary {

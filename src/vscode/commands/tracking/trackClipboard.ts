@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { AddResult } from '../../core/sessions';
-import { guard } from '../failures';
-import type { Services } from '../services';
-import { trackIds } from '../tracking';
+import type { AddResult } from '../../../core/sessions';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
+import { trackIds } from '../../tracking';
 
 /** "Veriff: Track Sessions from Clipboard". */
 export async function trackClipboard(services: Services): Promise<AddResult | undefined> {

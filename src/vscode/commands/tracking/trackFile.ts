@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findIdsInText, parseTrackingFileLines } from '../../core/idExtraction';
-import type { AddResult, SessionSeed } from '../../core/sessions';
-import { guard } from '../failures';
-import type { Services } from '../services';
-import { refuseWithoutCredentials, trackIds } from '../tracking';
+import { findIdsInText, parseTrackingFileLines } from '../../../core/idExtraction';
+import type { AddResult, SessionSeed } from '../../../core/sessions';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
+import { refuseWithoutCredentials, trackIds } from '../../tracking';
 
 /** Larger files are refused: they are not test logs, and reading them would stall the extension host. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;

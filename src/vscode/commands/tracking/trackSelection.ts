@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AddResult } from '../../core/sessions';
-import { guard } from '../failures';
-import type { Services } from '../services';
-import { trackIds } from '../tracking';
+import type { AddResult } from '../../../core/sessions';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
+import { trackIds } from '../../tracking';
 
 /** "Veriff: Track Sessions in Selection": ids in the selected text, or in the whole document when nothing is selected. */
 export async function trackSelection(services: Services): Promise<AddResult | undefined> {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { parseTypedIds } from '../../core/idExtraction';
-import { defaultLabel, type AddResult } from '../../core/sessions';
-import { guard } from '../failures';
-import type { Services } from '../services';
-import { refuseWithoutCredentials, trackIds } from '../tracking';
+import { parseTypedIds } from '../../../core/idExtraction';
+import { defaultLabel, type AddResult } from '../../../core/sessions';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
+import { refuseWithoutCredentials, trackIds } from '../../tracking';
 
 export interface TrackSessionsOptions {
   label?: string;

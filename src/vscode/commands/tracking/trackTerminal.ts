@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { commandLineLabel, redactCommandLine } from '../../core/commandLabel';
-import type { AddResult } from '../../core/sessions';
-import { guard } from '../failures';
-import type { Services } from '../services';
-import { trackIds } from '../tracking';
+import { commandLineLabel, redactCommandLine } from '../../../core/commandLabel';
+import type { AddResult } from '../../../core/sessions';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
+import { trackIds } from '../../tracking';
 
 const MAX_LABEL = 60;
 

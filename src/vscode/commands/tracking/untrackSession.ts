@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { guard } from '../failures';
-import type { Services } from '../services';
-import { byIntegration, resolveSessionArgs, type SessionRef } from '../sessionArgs';
-import { sessionPickItem } from '../sessionTree';
+import { guard } from '../../failures';
+import type { Services } from '../../services';
+import { byIntegration, resolveSessionArgs, type SessionRef } from '../../sessionArgs';
+import { sessionPickItem } from '../../sessionTree';
 
 /**
  * "Veriff: Stop Tracking": forgets the clicked row(s), the selection, a group or given ids, or
