@@ -3,7 +3,7 @@ import type { RunSummary } from '../../../core/queueRunner';
 import { aboutText, clockText, shortEta, whenText } from '../../budget/budgetText';
 import { guard, showNoIntegration } from '../../failures';
 import type { Services } from '../../services';
-import { shortId } from '../../sessionTree';
+import { idPrefix } from '../../sessionLook';
 
 type Action = 'runNow' | 'pause' | 'resume' | 'clear' | 'info' | 'item';
 
@@ -74,7 +74,7 @@ export async function showBudget(services: Services): Promise<ShowBudgetResult |
       for (const item of budget.queuedItems(f.key)) {
         const session = services.sessions.store.get(f.integration.id, item.id);
         items.push({
-          label: `$(clock) ${shortId(item.id)}`,
+          label: `$(clock) ${idPrefix(item.id)}`,
           description: item.sending ? vscode.l10n.t('deleting now') : vscode.l10n.t('ETA {0} ({1})', shortEta(item.eta, now), clockText(item.eta, now)),
           detail: [session?.label, item.lastError ? vscode.l10n.t('last error: {0}', item.lastError) : undefined].filter(Boolean).join(' · ') || undefined,
           action: 'item',

@@ -15,7 +15,7 @@ import { apiKeyFingerprint, type Integration } from '../../credentials';
 import { describeFailure, guard, showFailure, showNoIntegration } from '../../failures';
 import type { Services } from '../../services';
 import { byIntegration, resolveSessionArgs, type SessionRef } from '../../sessionArgs';
-import { sessionPickItem, shortId, statusText } from '../../sessionTree';
+import { sessionPickItem, idPrefix, statusText } from '../../sessionLook';
 import { settings } from '../../settings';
 import { fetchStatuses, withSessionsProgress } from '../../sessionStatuses';
 
@@ -221,7 +221,7 @@ async function deleteInIntegration(services: Services, integration: Integration 
   // 3. Confirm the cost.
   if (settings.confirmBeforeDelete()) {
     const n = sendable.length;
-    const question = n === 1 ? vscode.l10n.t('Delete session {0}?', shortId(sendable[0].id)) : vscode.l10n.t('Delete {0} sessions?', n);
+    const question = n === 1 ? vscode.l10n.t('Delete session {0}?', idPrefix(sendable[0].id)) : vscode.l10n.t('Delete {0} sessions?', n);
     const cost =
       preview.costText ??
       (n === 1
@@ -328,7 +328,7 @@ async function reportNothingSent(
   const checkFailure = candidates.find((c) => c.checkFailure)?.checkFailure;
   if (notSent.length === 1) {
     const { candidate, reason } = notSent[0];
-    const sid = shortId(candidate.id);
+    const sid = idPrefix(candidate.id);
     switch (reason) {
       case 'processing':
         void services.ui.showWarningMessage(
@@ -381,7 +381,7 @@ async function reportSent(services: Services, integration: Integration, sent: Se
 
   if (total === 1 && sent.length === 1) {
     const { id, result } = sent[0];
-    const sid = shortId(id);
+    const sid = idPrefix(id);
     switch (result.kind) {
       // Routine: the row goes from the tree; a status-bar note says so.
       case 'deleted':

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { guard } from '../../failures';
 import type { Services } from '../../services';
 import { byIntegration, resolveSessionArgs, type SessionRef } from '../../sessionArgs';
-import { sessionPickItem } from '../../sessionTree';
+import { sessionPickItem } from '../../sessionLook';
 
 /**
  * "Veriff: Stop Tracking": forgets the clicked row(s), the selection, a group or given ids, or
