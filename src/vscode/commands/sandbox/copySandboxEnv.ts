@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { guard } from '../../failures';
 import type { Services } from '../../services';
 
 /**
@@ -8,31 +7,29 @@ import type { Services } from '../../services';
  * SecretStorage, and only on this explicit request; it is never shown or logged.
  */
 export async function copySandboxEnv(services: Services): Promise<boolean | undefined> {
-  return guard(services, vscode.l10n.t('Copying the sandbox environment'), async () => {
-    const running = services.sandbox.running;
-    if (!running) {
-      // Shown, not awaited: on the button the sandbox starts and the copy runs again.
-      const start = vscode.l10n.t('Start Local Sandbox');
-      void services.ui
-        .showInformationMessage(vscode.l10n.t('The local Veriff sandbox is not running, so there is no environment to copy yet.'), start)
-        .then(async (choice) => {
-          if (choice === start) {
-            await services.sandbox.start();
-            await vscode.commands.executeCommand('veriff.copySandboxEnv');
-          }
-        })
-        .then(undefined, (err: unknown) => services.log.error(`Copying the sandbox environment: ${err instanceof Error ? err.message : String(err)}`));
-      return false;
-    }
-    const { apiKey, sharedSecret } = running.credentials;
-    await vscode.env.clipboard.writeText(`VERIFF_API_URL=${running.url} VERIFF_API_KEY=${apiKey} VERIFF_SHARED_SECRET=${sharedSecret}`);
-    services.log.info(`Sandbox environment for ${running.url} copied to the clipboard (VERIFF_API_URL, VERIFF_API_KEY, VERIFF_SHARED_SECRET)`);
-    void services.ui.showInformationMessage(
-      vscode.l10n.t(
-        'Copied VERIFF_API_URL, VERIFF_API_KEY and VERIFF_SHARED_SECRET to the clipboard. Paste them before your test command; they hold the sandbox\'s shared secret. Sandbox URL: {0}',
-        running.url,
-      ),
-    );
-    return true;
-  });
+  const running = services.sandbox.running;
+  if (!running) {
+    // Shown, not awaited: on the button the sandbox starts and the copy runs again.
+    const start = vscode.l10n.t('Start Local Sandbox');
+    void services.ui
+      .showInformationMessage(vscode.l10n.t('The local Veriff sandbox is not running, so there is no environment to copy yet.'), start)
+      .then(async (choice) => {
+        if (choice === start) {
+          await services.sandbox.start();
+          await vscode.commands.executeCommand('veriff.copySandboxEnv');
+        }
+      })
+      .then(undefined, (err: unknown) => services.log.error(`Copying the sandbox environment: ${err instanceof Error ? err.message : String(err)}`));
+    return false;
+  }
+  const { apiKey, sharedSecret } = running.credentials;
+  await vscode.env.clipboard.writeText(`VERIFF_API_URL=${running.url} VERIFF_API_KEY=${apiKey} VERIFF_SHARED_SECRET=${sharedSecret}`);
+  services.log.info(`Sandbox environment for ${running.url} copied to the clipboard (VERIFF_API_URL, VERIFF_API_KEY, VERIFF_SHARED_SECRET)`);
+  void services.ui.showInformationMessage(
+    vscode.l10n.t(
+      'Copied VERIFF_API_URL, VERIFF_API_KEY and VERIFF_SHARED_SECRET to the clipboard. Paste them before your test command; they hold the sandbox\'s shared secret. Sandbox URL: {0}',
+      running.url,
+    ),
+  );
+  return true;
 }

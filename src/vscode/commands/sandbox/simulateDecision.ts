@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { isVeriffStatus, type VeriffStatus } from '../../../core/status';
-import { guard } from '../../failures';
+import { answered } from '../../prompts';
 import type { Services } from '../../services';
 import { resolveSessionArgs, type SessionRef } from '../../sessionArgs';
+import { sessionsOrPick, type SessionPicker } from '../../sessionChoice';
 
 interface Simulation extends vscode.QuickPickItem {
   status: VeriffStatus;
@@ -30,87 +31,77 @@ export function simulations(): Simulation[] {
  * or bare (asks which tracked sessions). Returns the ids that changed.
  */
 export async function simulateDecision(services: Services, target?: unknown, selectionOrStatus?: unknown): Promise<string[] | undefined> {
-  return guard(services, vscode.l10n.t('Simulating a decision'), async () => {
-    const running = services.sandbox.running;
-    if (!running) {
-      // Shown, not awaited: on the button the sandbox starts and the same simulation runs again.
-      const start = vscode.l10n.t('Start Local Sandbox');
-      void services.ui
-        .showWarningMessage(vscode.l10n.t('The local Veriff sandbox is not running: start it to simulate decisions.'), start)
-        .then(async (choice) => {
-          if (choice === start) {
-            await services.sandbox.start();
-            await vscode.commands.executeCommand('veriff.simulateDecision', target, selectionOrStatus);
-          }
-        })
-        .then(undefined, (err: unknown) => services.log.error(`Simulating a decision: ${err instanceof Error ? err.message : String(err)}`));
-      return undefined;
+  const running = services.sandbox.running;
+  if (!running) {
+    // Shown, not awaited: on the button the sandbox starts and the same simulation runs again.
+    const start = vscode.l10n.t('Start Local Sandbox');
+    void services.ui
+      .showWarningMessage(vscode.l10n.t('The local Veriff sandbox is not running: start it to simulate decisions.'), start)
+      .then(async (choice) => {
+        if (choice === start) {
+          await services.sandbox.start();
+          await vscode.commands.executeCommand('veriff.simulateDecision', target, selectionOrStatus);
+        }
+      })
+      .then(undefined, (err: unknown) => services.log.error(`Simulating a decision: ${err instanceof Error ? err.message : String(err)}`));
+    return undefined;
+  }
+  const status = typeof selectionOrStatus === 'string' ? selectionOrStatus : undefined;
+  if (status !== undefined && !isVeriffStatus(status)) {
+    void services.ui.showErrorMessage(vscode.l10n.t('Not a Veriff session status: {0}', status));
+    return undefined;
+  }
+  const args = resolveSessionArgs(services, target, Array.isArray(selectionOrStatus) ? selectionOrStatus : undefined);
+  if (args.invalid.length > 0) {
+    void services.ui.showWarningMessage(vscode.l10n.t('Not session ids, ignored: {0}', args.invalid.join(', ')));
+  }
+  const integrationId = running.integration.id;
+  const refs = await sessionsOrPick(services, args, () => picker(integrationId));
+  if (refs.length === 0) {
+    return undefined;
+  }
+  const next = status ?? (await askWhatHappens(services, refs)).status;
+  const changed: string[] = [];
+  const notInSandbox: string[] = [];
+  for (const ref of refs) {
+    if (!running.state.getSession(ref.id)) {
+      notInSandbox.push(ref.id);
+      continue;
     }
-    const status = typeof selectionOrStatus === 'string' ? selectionOrStatus : undefined;
-    if (status !== undefined && !isVeriffStatus(status)) {
-      void services.ui.showErrorMessage(vscode.l10n.t('Not a Veriff session status: {0}', status));
-      return undefined;
-    }
-    const args = resolveSessionArgs(services, target, Array.isArray(selectionOrStatus) ? selectionOrStatus : undefined);
-    if (args.invalid.length > 0) {
-      void services.ui.showWarningMessage(vscode.l10n.t('Not session ids, ignored: {0}', args.invalid.join(', ')));
-    }
-    let refs: SessionRef[] = args.refs;
-    const integrationId = running.integration.id;
-    if (refs.length === 0) {
-      if (args.given) {
-        return undefined;
-      }
-      refs = await pickSessions(services, integrationId);
-      if (refs.length === 0) {
-        return undefined;
-      }
-    }
-    let next: VeriffStatus | undefined = status;
-    if (!next) {
-      const picked = await services.ui.showQuickPick(simulations(), {
-        title: vscode.l10n.t('Veriff: Simulate Decision'),
-        placeHolder: refs.length === 1 ? vscode.l10n.t('What happens to session {0}?', refs[0].id) : vscode.l10n.t('What happens to these {0} sessions?', String(refs.length)),
-      });
-      next = picked?.status;
-    }
-    if (!next) {
-      return undefined;
-    }
-    const changed: string[] = [];
-    const notInSandbox: string[] = [];
-    for (const ref of refs) {
-      if (!running.state.getSession(ref.id)) {
-        notInSandbox.push(ref.id);
-        continue;
-      }
-      running.state.setStatus(ref.id, next);
-      running.state.setInFlow(ref.id, next === 'started');
-      services.sessions.store.updateStatus(ref.integrationId, ref.id, next, services.clock.now());
-      changed.push(ref.id);
-    }
-    if (changed.length > 0) {
-      services.log.info(`Local sandbox: ${changed.length} session(s) set to ${next}${next === 'started' ? ' (end user in the flow)' : ''}: ${changed.join(', ')}`);
-    }
-    if (notInSandbox.length > 0) {
-      services.log.warn(`Local sandbox: not a sandbox session, left alone: ${notInSandbox.join(', ')}`);
-      void services.ui.showWarningMessage(
-        vscode.l10n.t('{0} session(s) are not sessions of the running local sandbox and were left alone: {1}', String(notInSandbox.length), notInSandbox.join(', ')),
-      );
-    }
-    return changed;
-  });
+    running.state.setStatus(ref.id, next);
+    running.state.setInFlow(ref.id, next === 'started');
+    services.sessions.store.updateStatus(ref.integrationId, ref.id, next, services.clock.now());
+    changed.push(ref.id);
+  }
+  if (changed.length > 0) {
+    services.log.info(`Local sandbox: ${changed.length} session(s) set to ${next}${next === 'started' ? ' (end user in the flow)' : ''}: ${changed.join(', ')}`);
+  }
+  if (notInSandbox.length > 0) {
+    services.log.warn(`Local sandbox: not a sandbox session, left alone: ${notInSandbox.join(', ')}`);
+    void services.ui.showWarningMessage(
+      vscode.l10n.t('{0} session(s) are not sessions of the running local sandbox and were left alone: {1}', String(notInSandbox.length), notInSandbox.join(', ')),
+    );
+  }
+  return changed;
 }
 
-async function pickSessions(services: Services, integrationId: string): Promise<SessionRef[]> {
-  const tracked = services.sessions.store.list(integrationId);
-  if (tracked.length === 0) {
-    void services.ui.showInformationMessage(vscode.l10n.t('No sandbox sessions are tracked yet. Create one with "Veriff: Create Test Session".'));
-    return [];
-  }
-  const picked = await services.ui.showQuickPick(
-    tracked.map((s) => ({ label: s.id, description: `${s.status} · ${s.label}`, ref: { id: s.id, integrationId } })),
-    { title: vscode.l10n.t('Veriff: Simulate Decision'), placeHolder: vscode.l10n.t('The sandbox sessions to change'), canPickMany: true },
+function askWhatHappens(services: Services, refs: readonly SessionRef[]): Promise<Simulation> {
+  return answered(
+    services.ui.showQuickPick(simulations(), {
+      title: vscode.l10n.t('Veriff: Simulate Decision'),
+      placeHolder: refs.length === 1 ? vscode.l10n.t('What happens to session {0}?', refs[0].id) : vscode.l10n.t('What happens to these {0} sessions?', String(refs.length)),
+    }),
   );
-  return (picked ?? []).map((p) => p.ref);
+}
+
+/** Sandbox sessions, oldest first, with their raw status. */
+function picker(integrationId: string): SessionPicker {
+  return {
+    integrationId,
+    title: vscode.l10n.t('Veriff: Simulate Decision'),
+    placeHolder: vscode.l10n.t('The sandbox sessions to change'),
+    nothingTracked: vscode.l10n.t('No sandbox sessions are tracked yet. Create one with "Veriff: Create Test Session".'),
+    order: (sessions) => [...sessions],
+    item: (s) => ({ label: s.id, description: `${s.status} · ${s.label}`, ref: { id: s.id, integrationId } }),
+  };
 }

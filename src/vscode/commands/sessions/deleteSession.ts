@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { DeleteFailure } from '../../../core/deleteOutcome';
-import { parseTypedIds } from '../../../core/idExtraction';
 import {
   type DeleteCandidate,
   type DeleteResult,
@@ -12,10 +11,11 @@ import {
 import type { SessionStatus } from '../../../core/status';
 import { isDeletableStatus } from '../../../core/status';
 import { apiKeyFingerprint, type Integration } from '../../credentials';
-import { describeFailure, guard, showFailure, showNoIntegration } from '../../failures';
+import { describeFailure, showFailure, showNoIntegration } from '../../failures';
 import type { Services } from '../../services';
 import { byIntegration, resolveSessionArgs, type SessionRef } from '../../sessionArgs';
-import { sessionPickItem, idPrefix, statusText } from '../../sessionLook';
+import { sessionsOrPick, type SessionPicker } from '../../sessionChoice';
+import { idPrefix, statusText } from '../../sessionLook';
 import { settings } from '../../settings';
 import { fetchStatuses, withSessionsProgress } from '../../sessionStatuses';
 
@@ -74,39 +74,30 @@ export async function deleteSession(services: Services, arg?: unknown, selected?
     return mine;
   };
   const given = args.given ? take(args.refs) : [];
-  return guard(services, vscode.l10n.t('Deleting sessions'), async () => {
-    try {
-      if (args.noIntegration) {
-        showNoIntegration(services);
-        return undefined;
-      }
-      if (args.given && args.refs.length === 0) {
-        void services.ui.showErrorMessage(vscode.l10n.t('Nothing was deleted: not a session id (UUID): {0}', args.invalid.join(', ')));
-        return undefined;
-      }
-      if (args.invalid.length > 0) {
-        void services.ui.showWarningMessage(vscode.l10n.t('Not session ids, ignored: {0}', args.invalid.join(', ')));
-      }
-      let refs = given;
-      if (!args.given) {
-        const picked = await pickSessions(services);
-        if (!picked) {
-          return undefined;
-        }
-        refs = take(picked);
-      }
-      for (const [integrationId, ids] of byIntegration(refs)) {
-        const integration = services.credentials.list().find((i) => i.id === integrationId);
-        await deleteInIntegration(services, integration, ids, summary);
-        if (summary.declined) {
-          break;
-        }
-      }
-      return summary;
-    } finally {
-      release(services, claims);
+  try {
+    if (args.noIntegration) {
+      showNoIntegration(services);
+      return undefined;
     }
-  });
+    if (args.given && args.refs.length === 0) {
+      void services.ui.showErrorMessage(vscode.l10n.t('Nothing was deleted: not a session id (UUID): {0}', args.invalid.join(', ')));
+      return undefined;
+    }
+    if (args.invalid.length > 0) {
+      void services.ui.showWarningMessage(vscode.l10n.t('Not session ids, ignored: {0}', args.invalid.join(', ')));
+    }
+    const refs = args.given ? given : take(await sessionsOrPick(services, args, () => picker(services)));
+    for (const [integrationId, ids] of byIntegration(refs)) {
+      const integration = services.credentials.list().find((i) => i.id === integrationId);
+      await deleteInIntegration(services, integration, ids, summary);
+      if (summary.declined) {
+        break;
+      }
+    }
+    return summary;
+  } finally {
+    release(services, claims);
+  }
 }
 
 function claim(services: Services, refs: readonly SessionRef[]): { mine: SessionRef[]; ignored: SessionRef[] } {
@@ -126,39 +117,26 @@ function release(services: Services, refs: readonly SessionRef[]): void {
   }
 }
 
-interface PickItem extends vscode.QuickPickItem {
-  ref: SessionRef;
-}
-
-/** The palette's multi-select pick: deletable sessions first, then the rest; a typed/pasted id that is not tracked becomes an item. */
-async function pickSessions(services: Services): Promise<SessionRef[] | undefined> {
+/** The palette's pick: deletable sessions first, then the rest; a typed/pasted id that is not tracked becomes an item. */
+function picker(services: Services): SessionPicker | undefined {
   const active = services.credentials.active();
   if (!active) {
     showNoIntegration(services);
     return undefined;
   }
-  const now = services.clock.now();
-  const store = services.sessions.store;
-  const sessions = store.list(active.id).reverse(); // newest first
-  const ordered = [...sessions.filter((s) => isDeletableStatus(s.status)), ...sessions.filter((s) => !isDeletableStatus(s.status))];
-  const items: PickItem[] = ordered.map((s) => sessionPickItem(s, now));
-  const picked = await services.ui.showQuickPickWithTyped(items, {
+  return {
+    integrationId: active.id,
     title: vscode.l10n.t('Veriff: Delete Session ({0})', active.name),
-    placeHolder:
-      items.length > 0
-        ? vscode.l10n.t('Check the sessions to delete, or paste a session id')
-        : vscode.l10n.t('No tracked sessions: paste the id of a session to delete'),
-    matchOnDescription: true,
-    matchOnDetail: true,
-    itemsForValue: (value) =>
-      parseTypedIds(value)
-        .ids.filter((id) => !store.has(active.id, id))
-        .map((id) => ({ label: `$(add) ${id}`, description: vscode.l10n.t('not tracked: delete by id'), ref: { integrationId: active.id, id } })),
-  });
-  if (!picked || picked.length === 0) {
-    return undefined;
-  }
-  return picked.map((p) => p.ref);
+    placeHolder: vscode.l10n.t('Check the sessions to delete, or paste a session id'),
+    order: (sessions) => {
+      const newest = [...sessions].reverse();
+      return [...newest.filter((s) => isDeletableStatus(s.status)), ...newest.filter((s) => !isDeletableStatus(s.status))];
+    },
+    typed: {
+      description: vscode.l10n.t('not tracked: delete by id'),
+      placeHolderWhenNoneTracked: vscode.l10n.t('No tracked sessions: paste the id of a session to delete'),
+    },
+  };
 }
 
 async function deleteInIntegration(services: Services, integration: Integration | undefined, ids: string[], summary: DeleteSummary): Promise<void> {

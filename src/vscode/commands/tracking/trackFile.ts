@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findIdsInText, parseTrackingFileLines } from '../../../core/idExtraction';
 import type { AddResult, SessionSeed } from '../../../core/sessions';
-import { guard } from '../../failures';
+import { answered } from '../../prompts';
 import type { Services } from '../../services';
 import { refuseWithoutCredentials, trackIds } from '../../tracking';
 
@@ -15,47 +15,42 @@ const MAX_FILE_BYTES = 64 * 1024 * 1024;
  * sessions are labelled with its name (a JSONL line's own `label`/`run` wins).
  */
 export async function trackFile(services: Services, uri?: unknown, uris?: unknown): Promise<AddResult | undefined> {
-  return guard(services, vscode.l10n.t('Tracking sessions from a file'), async () => {
-    let files = Array.isArray(uris) && uris.every((u) => u instanceof vscode.Uri) && uris.length > 0 ? (uris as vscode.Uri[]) : uri instanceof vscode.Uri ? [uri] : undefined;
-    if (!files) {
-      if (!services.credentials.active()) {
-        void refuseWithoutCredentials(services);
-        return undefined;
-      }
-      files = await services.ui.showOpenDialog({
-        title: vscode.l10n.t('Veriff: Track Sessions from File'),
-        openLabel: vscode.l10n.t('Track Sessions'),
-        canSelectMany: true,
-        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-        filters: {
-          [vscode.l10n.t('Logs and reports')]: ['log', 'txt', 'json', 'jsonl', 'ndjson', 'xml', 'html', 'csv', 'out'],
-          [vscode.l10n.t('All files')]: ['*'],
-        },
-      });
-      if (!files || files.length === 0) {
-        return undefined;
-      }
+  let files = Array.isArray(uris) && uris.every((u) => u instanceof vscode.Uri) && uris.length > 0 ? (uris as vscode.Uri[]) : uri instanceof vscode.Uri ? [uri] : undefined;
+  if (!files) {
+    if (!services.credentials.active()) {
+      void refuseWithoutCredentials(services);
+      return undefined;
     }
-    const seeds: SessionSeed[] = [];
-    for (const file of files) {
-      const name = path.posix.basename(file.path);
-      const stat = await vscode.workspace.fs.stat(file);
-      if (stat.size > MAX_FILE_BYTES) {
-        services.log.warn(`${file.fsPath}: ${stat.size} bytes, larger than ${MAX_FILE_BYTES}: not read`);
-        void services.ui.showWarningMessage(vscode.l10n.t('The file is too large to search for session ids (over 64 MB): {0}', name));
-        continue;
-      }
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-      const found = idsInFile(name, text);
-      services.log.info(`${file.fsPath}: ${found.length} session id(s) found`);
-      seeds.push(...found.map((s) => ({ ...s, label: s.label ?? name })));
+    files = await answered(services.ui.showOpenDialog({
+      title: vscode.l10n.t('Veriff: Track Sessions from File'),
+      openLabel: vscode.l10n.t('Track Sessions'),
+      canSelectMany: true,
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      filters: {
+        [vscode.l10n.t('Logs and reports')]: ['log', 'txt', 'json', 'jsonl', 'ndjson', 'xml', 'html', 'csv', 'out'],
+        [vscode.l10n.t('All files')]: ['*'],
+      },
+    }));
+  }
+  const seeds: SessionSeed[] = [];
+  for (const file of files) {
+    const name = path.posix.basename(file.path);
+    const stat = await vscode.workspace.fs.stat(file);
+    if (stat.size > MAX_FILE_BYTES) {
+      services.log.warn(`${file.fsPath}: ${stat.size} bytes, larger than ${MAX_FILE_BYTES}: not read`);
+      void services.ui.showWarningMessage(vscode.l10n.t('The file is too large to search for session ids (over 64 MB): {0}', name));
+      continue;
     }
-    const label = files.length === 1 ? path.posix.basename(files[0].path) : undefined;
-    return trackIds(services, { ids: seeds }, {
-      source: 'file',
-      label,
-      from: files.length === 1 ? path.posix.basename(files[0].path) : vscode.l10n.t('the files'),
-    });
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    const found = idsInFile(name, text);
+    services.log.info(`${file.fsPath}: ${found.length} session id(s) found`);
+    seeds.push(...found.map((s) => ({ ...s, label: s.label ?? name })));
+  }
+  const label = files.length === 1 ? path.posix.basename(files[0].path) : undefined;
+  return trackIds(services, { ids: seeds }, {
+    source: 'file',
+    label,
+    from: files.length === 1 ? path.posix.basename(files[0].path) : vscode.l10n.t('the files'),
   });
 }
 
