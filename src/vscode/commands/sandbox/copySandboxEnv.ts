@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../../services';
+import { offerToStartSandbox } from '../../sandboxStartOffer';
 
 /**
  * "Veriff: Copy Sandbox Environment": puts `VERIFF_API_URL=… VERIFF_API_KEY=… VERIFF_SHARED_SECRET=…`
@@ -9,17 +10,13 @@ import type { Services } from '../../services';
 export async function copySandboxEnv(services: Services): Promise<boolean | undefined> {
   const running = services.sandbox.running;
   if (!running) {
-    // Shown, not awaited: on the button the sandbox starts and the copy runs again.
-    const start = vscode.l10n.t('Start Local Sandbox');
-    void services.ui
-      .showInformationMessage(vscode.l10n.t('The local Veriff sandbox is not running, so there is no environment to copy yet.'), start)
-      .then(async (choice) => {
-        if (choice === start) {
-          await services.sandbox.start();
-          await vscode.commands.executeCommand('veriff.copySandboxEnv');
-        }
-      })
-      .then(undefined, (err: unknown) => services.log.error(`Copying the sandbox environment: ${err instanceof Error ? err.message : String(err)}`));
+    offerToStartSandbox(
+      services,
+      'information',
+      vscode.l10n.t('The local Veriff sandbox is not running, so there is no environment to copy yet.'),
+      'Copying the sandbox environment',
+      () => vscode.commands.executeCommand('veriff.copySandboxEnv'),
+    );
     return false;
   }
   const { apiKey, sharedSecret } = running.credentials;

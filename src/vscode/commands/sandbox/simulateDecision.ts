@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isVeriffStatus, type VeriffStatus } from '../../../core/status';
 import { answered } from '../../prompts';
 import type { Services } from '../../services';
+import { offerToStartSandbox } from '../../sandboxStartOffer';
 import { resolveSessionArgs, type SessionRef } from '../../sessionArgs';
 import { sessionsOrPick, type SessionPicker } from '../../sessionChoice';
 
@@ -33,17 +34,13 @@ export function simulations(): Simulation[] {
 export async function simulateDecision(services: Services, target?: unknown, selectionOrStatus?: unknown): Promise<string[] | undefined> {
   const running = services.sandbox.running;
   if (!running) {
-    // Shown, not awaited: on the button the sandbox starts and the same simulation runs again.
-    const start = vscode.l10n.t('Start Local Sandbox');
-    void services.ui
-      .showWarningMessage(vscode.l10n.t('The local Veriff sandbox is not running: start it to simulate decisions.'), start)
-      .then(async (choice) => {
-        if (choice === start) {
-          await services.sandbox.start();
-          await vscode.commands.executeCommand('veriff.simulateDecision', target, selectionOrStatus);
-        }
-      })
-      .then(undefined, (err: unknown) => services.log.error(`Simulating a decision: ${err instanceof Error ? err.message : String(err)}`));
+    offerToStartSandbox(
+      services,
+      'warning',
+      vscode.l10n.t('The local Veriff sandbox is not running: start it to simulate decisions.'),
+      'Simulating a decision',
+      () => vscode.commands.executeCommand('veriff.simulateDecision', target, selectionOrStatus),
+    );
     return undefined;
   }
   const status = typeof selectionOrStatus === 'string' ? selectionOrStatus : undefined;
