@@ -7,7 +7,7 @@ import { idPrefix } from '../sessionLook';
 import { fetchStatuses, withSessionsProgress } from '../sessionStatuses';
 import { settings } from '../settings';
 import { describeNotSent, reportNothingSent, reportSent } from './deleteReport';
-import { tally, type Candidate, type DeleteSummary, type SentResult } from './deleteSummary';
+import { tally, type SessionToDelete, type DeleteSummary, type SentResult } from './deleteSummary';
 
 /**
  * "Delete Session" for the sessions of one integration: know their states, decide what is worth a
@@ -21,7 +21,7 @@ export async function deleteInIntegration(services: Services, integration: Integ
     summary.notSent.push(...ids.map((id) => ({ id, reason: 'statusUnavailable' as const })));
     return;
   }
-  const candidates: Candidate[] = ids.map((id) => {
+  const candidates: SessionToDelete[] = ids.map((id) => {
     const tracked = store.get(integration.id, id);
     return {
       id,

@@ -5,7 +5,7 @@ import type { Integration } from '../credentials';
 import { describeFailure, showFailure } from '../failures';
 import type { Services } from '../services';
 import { idPrefix, statusText } from '../sessionLook';
-import type { Candidate, SentResult } from './deleteSummary';
+import type { SessionToDelete, SentResult } from './deleteSummary';
 
 /** What "Delete Session" tells the user at the end. */
 
@@ -30,8 +30,8 @@ export function describeNotSent(reasons: readonly NotSentReason[]): string {
 export async function reportNothingSent(
   services: Services,
   integration: Integration,
-  notSent: Array<{ candidate: Candidate; reason: NotSentReason }>,
-  candidates: Candidate[],
+  notSent: Array<{ candidate: SessionToDelete; reason: NotSentReason }>,
+  candidates: SessionToDelete[],
   blockedText: string | undefined,
 ): Promise<void> {
   services.log.info(`[${integration.name}] No DELETE sent: ${notSent.map((x) => `${x.candidate.id} ${x.reason}`).join(', ')}`);

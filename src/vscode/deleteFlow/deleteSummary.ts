@@ -20,7 +20,7 @@ export interface DeleteSummary {
 }
 
 /** A session on its way through "Delete Session": what is known of it. */
-export interface Candidate extends DeleteCandidate {
+export interface SessionToDelete extends DeleteCandidate {
   status: SessionStatus;
   statusFetchedAt?: number;
   tracked: boolean;
