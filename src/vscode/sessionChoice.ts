@@ -9,21 +9,27 @@ import { sessionPickItem } from './sessionLook';
 
 type PickItem = vscode.QuickPickItem & { ref: SessionRef };
 
-/** The multi-select quick pick a tree command asks with when it got no sessions. */
-export interface SessionPicker {
+interface PickerBase {
   /** The integration whose tracked sessions are offered. */
   readonly integrationId: string;
   readonly title: string;
   readonly placeHolder: string;
-  /** Told (as information) when no session is tracked; the command then stops. Unset with `typed`: the pick opens for a pasted id. */
-  readonly nothingTracked?: string;
   /** The offered sessions, in order (default: newest first). */
   order?(sessions: readonly TrackedSession[]): TrackedSession[];
   /** An offered session as an item (default: status icon and id, status and age, run). */
   item?(session: TrackedSession, now: number): PickItem;
-  /** A typed or pasted id that is not tracked becomes an item: its description, and the placeholder while nothing is tracked. */
-  readonly typed?: { readonly description: string; readonly placeHolderWhenNoneTracked: string };
 }
+
+/**
+ * The multi-select quick pick a tree command asks with when it got no sessions. With no session
+ * tracked it either tells `nothingTracked` (and the command stops) or, with `typed`, opens anyway
+ * for a pasted id: a typed id that is not tracked becomes an item with `typed.description`.
+ */
+export type SessionPicker = PickerBase &
+  (
+    | { readonly nothingTracked: string; readonly typed?: undefined }
+    | { readonly typed: { readonly description: string; readonly placeHolderWhenNoneTracked: string }; readonly nothingTracked?: undefined }
+  );
 
 /**
  * The sessions a tree command works on: what its arguments name (the clicked row with the
@@ -42,8 +48,8 @@ export async function sessionsOrPick(services: Services, args: ResolvedArgs, pic
   }
   const store = services.sessions.store;
   const sessions = store.list(spec.integrationId);
-  if (sessions.length === 0 && !spec.typed) {
-    void services.ui.showInformationMessage(spec.nothingTracked ?? '');
+  if (sessions.length === 0 && spec.nothingTracked !== undefined) {
+    void services.ui.showInformationMessage(spec.nothingTracked);
     throw new UserCancelledError();
   }
   const now = services.clock.now();
