@@ -16,7 +16,7 @@ import { LocalSandbox } from './vscode/sandbox/localSandbox';
 import { runDemo } from './vscode/sandbox/demo';
 import { describeFailure, guard } from './vscode/failures';
 import { DeletePipeline } from './core/deletePipeline';
-import { buildSessionsApi, type SessionsApi } from './vscode/api';
+import { buildSessionsApi, type SessionsApi } from './vscode/extensionApi';
 import { ContextKeys, trackCredentialsContext, trackSessionCountContext } from './vscode/contextKeys';
 import { TerminalOutputRecorder } from './vscode/terminalOutput';
 import { TrackingFileWatcher } from './vscode/trackingFileWatcher';

@@ -47,8 +47,11 @@ export interface ResolvedArgs {
   noIntegration: boolean;
 }
 
+/** The sessions view (package.json `views`). */
+export const SESSIONS_VIEW_ID = 'veriff.sessions';
+
 /** What the tree's keybindings pass (package.json `keybindings[].args`): "the rows selected in the view". */
-export const VIEW_SELECTION_ARG = { selectionOf: 'veriff.sessions' } as const;
+export const VIEW_SELECTION_ARG = { selectionOf: SESSIONS_VIEW_ID } as const;
 
 function isViewSelectionArg(value: unknown): boolean {
   return isRecord(value) && value.selectionOf === VIEW_SELECTION_ARG.selectionOf;

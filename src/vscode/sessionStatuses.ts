@@ -7,9 +7,9 @@ import { STATUS_CONCURRENCY } from '../core/statusRefresh';
 
 import { describeFailure } from './failures';
 import type { Services } from './services';
+import { SESSIONS_VIEW_ID } from './sessionArgs';
 import type { Connection } from './veriffAccess';
 
-const SESSIONS_VIEW_ID = 'veriff.sessions';
 type Failure = Exclude<Outcome<SessionStatus>, { kind: 'ok' }>;
 
 export interface RefreshSummary {

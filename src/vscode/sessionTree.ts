@@ -1,99 +1,19 @@
 import * as vscode from 'vscode';
-import { ageText as relativeAge, dateTimeText } from '../core/relativeTime';
 import { shortEta } from './budget/budgetText';
 import type { SessionStoreChange, TrackedSession } from '../core/sessions';
-import { isDeletableStatus, type SessionStatus } from '../core/status';
-import type { GroupNode, SessionNode, SessionRef, SessionTreeNode } from './sessionArgs';
+import type { SessionStatus } from '../core/status';
+import type { GroupNode, SessionNode, SessionTreeNode } from './sessionArgs';
 import type { BaseServices } from './baseServices';
 import type { DeleteQueueView } from './budget/queueView';
+import { groupTreeItem, rowSignature, sessionTooltip, sessionTreeItem } from './sessionTreeItems';
 import { settings } from './settings';
 import type { ViewFocus } from './viewFocus';
 
-export const SESSIONS_VIEW_ID = 'veriff.sessions';
 /** Store changes arriving within this window are rendered once. */
 export const RENDER_DEBOUNCE_MS = 50;
 export const AGE_TICK_MS = 60_000;
 /** Up to this many sessions every group starts expanded; above it only the first one. */
 const EXPAND_ALL_UP_TO = 200;
-
-// ---- how a status looks -------------------------------------------------------------------
-
-const STATUS_ICONS: Record<SessionStatus, vscode.ThemeIcon> = {
-  approved: new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green')),
-  declined: new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red')),
-  submitted: new vscode.ThemeIcon('clock', new vscode.ThemeColor('charts.yellow')),
-  review: new vscode.ThemeIcon('clock', new vscode.ThemeColor('charts.yellow')),
-  created: new vscode.ThemeIcon('circle-outline'),
-  started: new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('charts.blue')),
-  expired: new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground')),
-  abandoned: new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground')),
-  resubmission_requested: new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.orange')),
-  gone: new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground')),
-  unknown: new vscode.ThemeIcon('question'),
-};
-const RUN_ICON = new vscode.ThemeIcon('layers');
-
-export function statusIcon(status: SessionStatus): vscode.ThemeIcon {
-  return STATUS_ICONS[status] ?? STATUS_ICONS.unknown;
-}
-
-/** The codicon name, for quick-pick labels and tooltips (`$(name)`). */
-export function statusCodicon(status: SessionStatus): string {
-  return statusIcon(status).id;
-}
-
-/** A tracked session as a quick-pick item: status icon and id, status and age, the run's label. */
-export function sessionPickItem(session: TrackedSession, nowMs: number): vscode.QuickPickItem & { ref: SessionRef } {
-  return {
-    label: `$(${statusCodicon(session.status)}) ${session.id}`,
-    description: `${statusText(session.status)} · ${ageText(session.addedAt, nowMs)}`,
-    detail: session.label,
-    ref: { integrationId: session.integrationId, id: session.id },
-  };
-}
-
-export function statusText(status: SessionStatus): string {
-  switch (status) {
-    case 'created':
-      return vscode.l10n.t('created');
-    case 'started':
-      return vscode.l10n.t('started');
-    case 'submitted':
-      return vscode.l10n.t('submitted');
-    case 'review':
-      return vscode.l10n.t('in review');
-    case 'approved':
-      return vscode.l10n.t('approved');
-    case 'declined':
-      return vscode.l10n.t('declined');
-    case 'resubmission_requested':
-      return vscode.l10n.t('resubmission requested');
-    case 'expired':
-      return vscode.l10n.t('expired');
-    case 'abandoned':
-      return vscode.l10n.t('abandoned');
-    case 'gone':
-      return vscode.l10n.t('gone');
-    default:
-      return vscode.l10n.t('status unknown');
-  }
-}
-
-/** "5 min. ago" / "vor 5 Min." in the display language. */
-export function ageText(fromMs: number, nowMs: number): string {
-  return relativeAge(fromMs, nowMs, vscode.env.language);
-}
-
-/** `session.deletable` (as far as known), `session.notDeletable` (Veriff is processing it) or `session.gone`. */
-export function sessionContextValue(status: SessionStatus): string {
-  return status === 'gone' ? 'session.gone' : isDeletableStatus(status) ? 'session.deletable' : 'session.notDeletable';
-}
-
-export function shortId(id: string): string {
-  return id.slice(0, 8);
-}
-
-// ---- the provider ---------------------------------------------------------------------------
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -163,10 +83,6 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
     return this.timer !== undefined;
   }
 
-  /**
-   * @param autoRefresh what refreshes stale statuses when the view becomes visible (kept here so
-   * tests reach it through `services.sessionTree`).
-   */
   /** What refreshes stale statuses when the view becomes visible (set when the view is registered). */
   autoRefresh?: { trigger(): void };
 
@@ -423,20 +339,9 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
   }
 
   private groupItem(group: GroupNode): vscode.TreeItem {
-    const total = group.sessions.length;
     const first = this.shape?.groups[0];
     const expanded = (this.shape?.total ?? 0) <= EXPAND_ALL_UP_TO || (first !== undefined && first.key === group.key);
-    const label = group.by === 'status' ? statusText(group.status ?? 'unknown') : group.key;
-    const item = new vscode.TreeItem(label, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `group/${group.integrationId}/${group.by}/${group.key}`;
-    // Only what changes with the group's members: a group re-renders all its rows (and for a moment
-    // its rows are unknown to a menu command), so a status change must not touch it.
-    const count = total === 1 ? vscode.l10n.t('1 session') : vscode.l10n.t('{0} sessions', total);
-    item.description = count;
-    item.iconPath = group.by === 'status' ? statusIcon(group.status ?? 'unknown') : RUN_ICON;
-    item.contextValue = group.by === 'run' ? 'run' : 'statusGroup';
-    item.tooltip = group.by === 'run' ? vscode.l10n.t('Run "{0}": {1}', group.key, count) : undefined;
-    return item;
+    return groupTreeItem(group, expanded);
   }
 
   private sessionItem(node: SessionNode): vscode.TreeItem {
@@ -448,17 +353,7 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
     if (cached && cached.signature === signature) {
       return cached.item;
     }
-    const age = ageText(session.addedAt, now);
-    const queued = this.queuedText(session.id);
-    const item = new vscode.TreeItem(shortId(session.id), vscode.TreeItemCollapsibleState.None);
-    item.id = `session/${session.integrationId}/${session.id}`;
-    const error = session.lastError ? ` · ⚠ ${session.lastError.code ?? vscode.l10n.t('error')}` : '';
-    item.description = `${statusText(session.status)} · ${age}${queued ? ` · ${queued}` : ''}${error}`;
-    item.iconPath = statusIcon(session.status);
-    item.contextValue = sessionContextValue(session.status);
-    item.accessibilityInformation = {
-      label: vscode.l10n.t('Session {0}, {1}, added {2}', session.id, statusText(session.status), age),
-    };
+    const item = sessionTreeItem(session, now, this.queuedText(session.id));
     this.items.set(node, { item, signature });
     return item;
   }
@@ -468,9 +363,7 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
    * delete queue. A row is re-rendered exactly when this changes.
    */
   private rowSignature(session: TrackedSession, now: number): string {
-    const error = session.lastError;
-    const errorText = error ? `${error.code ?? ''}|${error.at}|${error.message}` : '';
-    return `${session.status}|${session.statusFetchedAt ?? ''}|${ageText(session.addedAt, now)}|${this.queuedText(session.id) ?? ''}|${session.label}|${session.source}|${session.vendorData ?? ''}|${errorText}`;
+    return rowSignature(session, now, this.queuedText(session.id));
   }
 
   /** "queued · ETA 2h" while the session waits in the delete queue, "deleting…" while its DELETE is out. */
@@ -484,32 +377,8 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
   }
 
   private tooltip(session: TrackedSession): vscode.MarkdownString {
-    const now = this.services.clock.now();
     const integration = this.services.credentials.list().find((i) => i.id === session.integrationId);
-    const md = new vscode.MarkdownString(undefined, true);
-    const line = (key: string, value: string): void => {
-      md.appendMarkdown(`**${key}:** `);
-      md.appendText(value);
-      md.appendMarkdown('  \n');
-    };
-    md.appendMarkdown(`$(${statusCodicon(session.status)}) \`${session.id}\`\n\n`);
-    line(vscode.l10n.t('Status'), statusText(session.status));
-    line(
-      vscode.l10n.t('Status fetched'),
-      session.statusFetchedAt === undefined ? vscode.l10n.t('never') : `${dateTimeText(session.statusFetchedAt, vscode.env.language)} (${ageText(session.statusFetchedAt, now)})`,
-    );
-    line(vscode.l10n.t('Integration'), integration?.name ?? session.integrationId);
-    line(vscode.l10n.t('Run'), session.label);
-    line(vscode.l10n.t('Source'), session.source);
-    line(vscode.l10n.t('Added'), `${dateTimeText(session.addedAt, vscode.env.language)} (${ageText(session.addedAt, now)})`);
-    if (session.vendorData !== undefined) {
-      line(vscode.l10n.t('Vendor data'), session.vendorData);
-    }
-    if (session.lastError) {
-      const code = session.lastError.code !== undefined ? ` (${vscode.l10n.t('code {0}', String(session.lastError.code))})` : '';
-      line(vscode.l10n.t('Last error'), `${session.lastError.message}${code}, ${ageText(session.lastError.at, now)}`);
-    }
-    return md;
+    return sessionTooltip(session, integration?.name ?? session.integrationId, this.services.clock.now());
   }
 
   dispose(): void {

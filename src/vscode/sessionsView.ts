@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from './services';
-import { AGE_TICK_MS, SESSIONS_VIEW_ID } from './sessionTree';
+import { SESSIONS_VIEW_ID } from './sessionArgs';
+import { AGE_TICK_MS } from './sessionTree';
 import { ViewFocus } from './viewFocus';
 
 // ---- the view -------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { sign } from '../../src/core/signing';
 import type { VeriffStatus } from '../../src/core/status';
-import type { DeleteSummary } from '../../src/vscode/commands/deleteSession';
+import type { DeleteSummary } from '../../src/vscode/commands/sessions/deleteSession';
 import { apiKeyFingerprint } from '../../src/vscode/credentials';
 import type { Services } from '../../src/vscode/services';
 import type { SessionNode } from '../../src/vscode/sessionArgs';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sign } from '../../src/core/signing';
-import type { DeleteSummary } from '../../src/vscode/commands/deleteSession';
+import type { DeleteSummary } from '../../src/vscode/commands/sessions/deleteSession';
 import type { Services } from '../../src/vscode/services';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';
 import { clearBudgetState } from './budgetHarness';

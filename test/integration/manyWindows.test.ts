@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DeleteSummary } from '../../src/vscode/commands/deleteSession';
+import type { DeleteSummary } from '../../src/vscode/commands/sessions/deleteSession';
 import { apiKeyFingerprint } from '../../src/vscode/credentials';
 import { eventually, seed, setting, setUpBudget, statusText, tearDownBudget, type BudgetHarness } from './budgetHarness';
 import { withUser } from './helpers';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DeleteSummary } from '../../src/vscode/commands/deleteSession';
+import type { DeleteSummary } from '../../src/vscode/commands/sessions/deleteSession';
 import type { Services } from '../../src/vscode/services';
 import { clearBudgetState } from './budgetHarness';
 import { removeAllIntegrations, services, withUser } from './helpers';

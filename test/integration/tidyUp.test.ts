@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TidyUpSummary } from '../../src/vscode/commands/tidyUp';
+import type { TidyUpSummary } from '../../src/vscode/commands/sessions/tidyUpSessions';
 import type { GroupNode, SessionNode } from '../../src/vscode/sessionArgs';
 import type { ScriptedUserInput } from '../support/scriptedUserInput';
 import { withUser } from './helpers';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DeleteSummary } from '../../src/vscode/commands/deleteSession';
-import type { TidyUpSummary } from '../../src/vscode/commands/tidyUp';
+import type { DeleteSummary } from '../../src/vscode/commands/sessions/deleteSession';
+import type { TidyUpSummary } from '../../src/vscode/commands/sessions/tidyUpSessions';
 import type { Services } from '../../src/vscode/services';
 import { VIEW_SELECTION_ARG, type SessionNode } from '../../src/vscode/sessionArgs';
 import type { SessionTreeProvider } from '../../src/vscode/sessionTree';

@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import { needsStatusCheck } from '../../core/deletePlan';
-import type { QueueEvent } from '../../core/queueRunner';
-import type { TrackedSession } from '../../core/sessions';
-import { planTidyUp, type TidyUpPlan } from '../../core/tidyUp';
-import { aboutText, clockText, costText } from '../budget/budgetText';
-import { apiKeyFingerprint, type Integration } from '../credentials';
-import { guard, showFailure, showNoIntegration } from '../failures';
-import type { Services } from '../services';
-import { isGroupNode, viewSelection, type GroupNode, type SessionTreeNode } from '../sessionArgs';
-import { settings } from '../settings';
-import type { Connection } from '../veriffAccess';
-import { fetchStatuses, withSessionsProgress } from '../sessionStatuses';
+import { needsStatusCheck } from '../../../core/deletePlan';
+import type { QueueEvent } from '../../../core/queueRunner';
+import type { TrackedSession } from '../../../core/sessions';
+import { planTidyUp, type TidyUpPlan } from '../../../core/tidyUp';
+import { aboutText, clockText, costText } from '../../budget/budgetText';
+import { apiKeyFingerprint, type Integration } from '../../credentials';
+import { showFailure, showNoIntegration } from '../../failures';
+import type { Services } from '../../services';
+import { runOrPick } from '../../sessionChoice';
+import { settings } from '../../settings';
+import type { Connection } from '../../veriffAccess';
+import { fetchStatuses, withSessionsProgress } from '../../sessionStatuses';
 
 /** What one tidy-up did. */
 export interface TidyUpSummary {
@@ -50,66 +50,25 @@ interface Candidate {
 
 /** "Veriff: Tidy Up Test Sessions": every tracked session of the active integration. */
 export async function tidyUp(services: Services): Promise<TidyUpSummary | undefined> {
-  return guard(services, vscode.l10n.t('Tidying up'), async () => {
-    const integration = services.credentials.active();
-    if (!integration) {
-      showNoIntegration(services);
-      return undefined;
-    }
-    return tidyUpSessions(services, integration, undefined);
-  });
+  const integration = services.credentials.active();
+  if (!integration) {
+    showNoIntegration(services);
+    return undefined;
+  }
+  return tidyUpSessions(services, integration, undefined);
 }
 
 /** "Tidy Up This Run": the sessions of one run (the clicked group, a run label, the focused view's selected run, or picked from a list). */
 export async function tidyUpRun(services: Services, node?: unknown, selected?: unknown): Promise<TidyUpSummary | undefined> {
-  return guard(services, vscode.l10n.t('Tidying up'), async () => {
-    let integration: Integration | undefined;
-    let run: string | undefined;
-    // A clicked run or a given label wins; else the run of the selection (passed, or the focused view's).
-    const target =
-      isGroupNode(node) || typeof node === 'string'
-        ? node
-        : (runOfSelection(Array.isArray(selected) ? (selected as SessionTreeNode[]) : viewSelection(services, node)) ?? node);
-    if (isGroupNode(target) && target.by === 'run') {
-      integration = services.credentials.list().find((i) => i.id === target.integrationId);
-      run = target.key;
-    } else if (typeof target === 'string' && target.trim() !== '') {
-      integration = services.credentials.active();
-      run = target.trim();
-    } else {
-      integration = services.credentials.active();
-      if (integration) {
-        const runs = services.sessions.store.groupByLabel(integration.id);
-        const picked = await services.ui.showQuickPick(
-          runs.map((g) => ({ label: g.label, description: vscode.l10n.t('{0} sessions', g.sessions.length) })),
-          { title: vscode.l10n.t('Veriff: Tidy Up This Run ({0})', integration.name), placeHolder: vscode.l10n.t('Pick the test run to tidy up') },
-        );
-        if (!picked) {
-          return undefined;
-        }
-        run = picked.label;
-      }
-    }
-    if (!integration) {
-      showNoIntegration(services);
-      return undefined;
-    }
-    return tidyUpSessions(services, integration, run);
-  });
-}
-
-/** The run of the focused view's selection: a selected run, or the one run all selected sessions belong to. */
-function runOfSelection(nodes: readonly SessionTreeNode[] | undefined): GroupNode | string | undefined {
-  if (!nodes || nodes.length === 0) {
+  const { integration, run } = await runOrPick(services, node, selected, (integrationName) => ({
+    title: vscode.l10n.t('Veriff: Tidy Up This Run ({0})', integrationName),
+    placeHolder: vscode.l10n.t('Pick the test run to tidy up'),
+  }));
+  if (!integration) {
+    showNoIntegration(services);
     return undefined;
   }
-  const group = nodes.find((n): n is GroupNode => n.kind === 'group' && n.by === 'run');
-  if (group) {
-    return group;
-  }
-  const labels = new Set(nodes.map((n) => (n.kind === 'session' ? n.session.label : undefined)));
-  const [label] = labels;
-  return labels.size === 1 && label !== undefined ? label : undefined;
+  return tidyUpSessions(services, integration, run);
 }
 
 async function tidyUpSessions(services: Services, integration: Integration, run: string | undefined): Promise<TidyUpSummary | undefined> {

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import {
   DEFAULT_API_URL, validateApiKey, validateApiUrl, validateIntegrationName, validateSharedSecret,
-} from '../../core/credentialsValidation';
-import { maskApiKey } from '../../core/mask';
-import type { Integration } from '../credentials';
-import { guard } from '../failures';
-import { runSteps, type InputStep } from '../multiStepInput';
-import type { Services } from '../services';
+} from '../../../core/credentialsValidation';
+import { maskApiKey } from '../../../core/mask';
+import type { Integration } from '../../credentials';
+import { runSteps, type InputStep } from '../../multiStepInput';
+import { answered } from '../../prompts';
+import type { Services } from '../../services';
 
 export interface SetCredentialsArgs {
   name?: string;
@@ -22,16 +22,14 @@ export interface SetCredentialsArgs {
  * is refused and changes nothing. Returns the integration's name, or undefined.
  */
 export async function setCredentials(services: Services, args?: SetCredentialsArgs): Promise<string | undefined> {
-  return guard(services, vscode.l10n.t('Saving Veriff credentials'), async () => {
-    const input = args && typeof args === 'object' ? await fromArgs(services, args) : await prompt(services);
-    if (!input) {
-      return undefined;
-    }
-    const integration = await services.credentials.upsert(input);
-    services.log.info(`Credentials saved for integration "${integration.name}" (${integration.apiUrl}, key ${maskApiKey(input.apiKey)}); it is now active`);
-    services.ui.showStatusMessage(vscode.l10n.t('$(pass) Veriff credentials saved for "{0}". It is now the active integration.', integration.name));
-    return integration.name;
-  });
+  const input = args && typeof args === 'object' ? await fromArgs(services, args) : await prompt(services);
+  if (!input) {
+    return undefined;
+  }
+  const integration = await services.credentials.upsert(input);
+  services.log.info(`Credentials saved for integration "${integration.name}" (${integration.apiUrl}, key ${maskApiKey(input.apiKey)}); it is now active`);
+  services.ui.showStatusMessage(vscode.l10n.t('$(pass) Veriff credentials saved for "{0}". It is now the active integration.', integration.name));
+  return integration.name;
 }
 
 type Input = { name: string; apiUrl: string; apiKey: string; sharedSecret: string };
@@ -64,16 +62,15 @@ async function prompt(services: Services): Promise<Input | undefined> {
   let existing: Integration | undefined;
   if (list.length > 0) {
     const addLabel = vscode.l10n.t('$(add) Add Integration…');
-    const picked = await ui.showQuickPick(
-      [
-        ...list.map((i) => ({ label: i.name, description: i.apiUrl, detail: vscode.l10n.t('Edit this integration'), integration: i as Integration | undefined })),
-        { label: addLabel, description: '', detail: vscode.l10n.t('A test, staging or live integration from the Veriff Customer Portal'), integration: undefined },
-      ],
-      { title: vscode.l10n.t('Veriff: Set API Credentials'), placeHolder: vscode.l10n.t('Edit an integration or add one') },
+    const picked = await answered(
+      ui.showQuickPick(
+        [
+          ...list.map((i) => ({ label: i.name, description: i.apiUrl, detail: vscode.l10n.t('Edit this integration'), integration: i as Integration | undefined })),
+          { label: addLabel, description: '', detail: vscode.l10n.t('A test, staging or live integration from the Veriff Customer Portal'), integration: undefined },
+        ],
+        { title: vscode.l10n.t('Veriff: Set API Credentials'), placeHolder: vscode.l10n.t('Edit an integration or add one') },
+      ),
     );
-    if (!picked) {
-      return undefined;
-    }
     existing = picked.integration;
   }
   const old = existing ? await services.credentials.getSecrets(existing) : undefined;
@@ -112,10 +109,7 @@ async function prompt(services: Services): Promise<Input | undefined> {
     },
   );
   const title = existing ? vscode.l10n.t('Veriff: Set API Credentials ({0})', existing.name) : vscode.l10n.t('Veriff: Set API Credentials');
-  const values = await runSteps(ui, title, steps);
-  if (!values) {
-    return undefined;
-  }
+  const values = await answered(runSteps(ui, title, steps));
   // Each step validated its value; the whole is checked once more as arguments are.
   return fromArgs(services, {
     name: existing?.name ?? values.name,
