@@ -7,7 +7,7 @@ import { VeriffClient } from '../../src/core/veriffClient';
 import { runDemo } from '../../src/vscode/sandbox/demo';
 import { LocalSandbox, type RunningSandbox } from '../../src/vscode/sandbox/localSandbox';
 import type { Services } from '../../src/vscode/services';
-import { removeAllIntegrations, services, withUser } from './helpers';
+import { removeAllIntegrations, services, until, withUser } from './helpers';
 
 const SIMULATION_LABELS = [
   'Approve',
@@ -33,16 +33,6 @@ async function deleteSandboxFile(s: Services): Promise<void> {
 }
 
 /** Polls until `check` holds (the sandbox saves its file shortly after a change). */
-async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for: ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = net.createServer();
@@ -171,7 +161,7 @@ describe('local sandbox', function () {
     running.state.setStatus(created[0], 'declined'); // changed behind the extension's back
     const before = running.server.requests.length;
     await withUser([], () => vscode.commands.executeCommand('veriff.refreshSessions'));
-    await eventually('the refreshed status reaches the store', () => tracked(s, created[0]).status === 'declined');
+    await until('the refreshed status reaches the store', () => tracked(s, created[0]).status === 'declined');
     assert.ok(running.server.requests.slice(before).some((r) => r.method === 'GET' && r.path.includes(created[0])));
     running.state.setStatus(created[0], 'approved');
     await withUser([], () => vscode.commands.executeCommand('veriff.simulateDecision', created[0], 'approved'));
@@ -292,8 +282,9 @@ describe('local sandbox', function () {
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(s.context.globalStorageUri, 'sandbox.json'), new TextEncoder().encode(legacy));
     const activated = new LocalSandbox(s.context, s.log, s.credentials); // stands for the next activation
     try {
-      await eventually('the file to lose the plain-text key', async () => !(await sandboxFile(s))!.includes(key));
-      assert.ok(s.log.recent().some((l) => /sandbox\.json held the API key in plain text; it now holds only its fingerprint/.test(l)));
+      await until('the file to lose the plain-text key', async () => !(await sandboxFile(s))!.includes(key));
+      // The log line follows the write: wait for it too.
+      await until('the migration log line', () => s.log.recent().some((l) => /sandbox\.json held the API key in plain text; it now holds only its fingerprint/.test(l)));
       assert.ok(!s.log.recent().join('\n').includes(key), 'the log does not show the key');
       const { sandbox } = await activated.start();
       assert.deepEqual(sandbox.credentials, running.credentials);
@@ -301,8 +292,9 @@ describe('local sandbox', function () {
       await activated.stop();
     } finally {
       activated.dispose();
+      // The next tests start from a running sandbox, also when this one failed.
+      await withUser([], () => vscode.commands.executeCommand('veriff.startSandbox'));
     }
-    await withUser([], () => vscode.commands.executeCommand('veriff.startSandbox'));
   });
 
   it('re-registers when the saved state does not match the stored credentials, keeping the sessions', async () => {
@@ -373,7 +365,7 @@ describe('local sandbox', function () {
       const id = created[1];
       // The command returns at once; the button starts the sandbox and runs the simulation again.
       assert.equal(await vscode.commands.executeCommand('veriff.simulateDecision', id), undefined);
-      await eventually('the simulation after the start', () => s.sandbox.running?.state.getSession(id)?.status === 'approved', 20000);
+      await until('the simulation after the start', () => s.sandbox.running?.state.getSession(id)?.status === 'approved', 20000);
     });
     const restarted = s.sandbox.running as RunningSandbox | undefined; // not narrowed by the assert above: the command started it
     assert.equal(restarted?.state.getSession(created[1])?.status, 'approved');
@@ -388,7 +380,7 @@ describe('local sandbox', function () {
     before.dispose(); // shutdown: the state must be on disk before anything else runs
     const file = await sandboxFile(s);
     assert.ok(file?.includes(id), 'saved synchronously at shutdown');
-    await eventually('the port is free', () => canListen(sandbox.port));
+    await until('the port is free', () => canListen(sandbox.port));
 
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(sandbox.port, '127.0.0.1', resolve));
