@@ -63,7 +63,7 @@ function build() {
   if (esbuild.status !== 0) throw new Error(`esbuild failed:\n${esbuild.tail}`);
   // tsc emits even with type errors elsewhere; the bench only needs the compiled core and test support.
   const tsc = run(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']);
-  for (const f of ['src/core/veriffClient.js', 'src/core/sandbox/veriffServer.js', 'src/core/queueRunner.js', 'test/support/fakeTimers.js']) {
+  for (const f of ['src/core/veriffClient.js', 'src/sandbox/veriffServer.js', 'src/core/queueRunner.js', 'test/support/fakeTimers.js']) {
     if (!fs.existsSync(out(f))) throw new Error(`tsc did not produce out/${f}:\n${tsc.tail}`);
   }
   if (tsc.status !== 0) step(`tsc reported type errors (ignored for the bench):\n${tsc.output.split('\n').slice(0, 5).join('\n')}`);
@@ -213,8 +213,8 @@ async function extensionHost() {
 
 async function startVeriff() {
   const { ManualClock } = require(out('src', 'core', 'clock.js'));
-  const { SandboxState } = require(out('src', 'core', 'sandbox', 'sandboxState.js'));
-  const { VeriffServer } = require(out('src', 'core', 'sandbox', 'veriffServer.js'));
+  const { SandboxState } = require(out('src', 'sandbox', 'sandboxState.js'));
+  const { VeriffServer } = require(out('src', 'sandbox', 'veriffServer.js'));
   const clock = new ManualClock();
   const state = new SandboxState({ clock });
   const apiKey = crypto.randomUUID();

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DAY_MS, DEFAULT_DAY_LIMIT, DEFAULT_HOUR_LIMIT, HOUR_MS } from '../budget';
-import { Clock, systemClock } from '../clock';
-import { normaliseSessionId } from '../ids';
-import { isFiniteNumber, isRecord } from '../stateIssues';
-import { VeriffStatus, isVeriffStatus } from '../status';
+import { DAY_MS, DEFAULT_DAY_LIMIT, DEFAULT_HOUR_LIMIT, HOUR_MS } from '../core/budget';
+import { Clock, systemClock } from '../core/clock';
+import { normaliseSessionId } from '../core/ids';
+import { isFiniteNumber, isRecord } from '../core/stateIssues';
+import { VeriffStatus, isVeriffStatus } from '../core/status';
 
-export { DAY_MS, HOUR_MS } from '../budget';
+export { DAY_MS, HOUR_MS } from '../core/budget';
 
 /** A sandbox integration: the pair of credentials a client signs with. */
 export interface SandboxIntegration {

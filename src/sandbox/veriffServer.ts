@@ -1,10 +1,10 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { Clock, ManualClock } from '../clock';
-import { isUuid, normaliseSessionId } from '../ids';
-import { sign, verifySignature } from '../signing';
-import { isRecord } from '../stateIssues';
-import { VeriffStatus, isVeriffStatus } from '../status';
+import { Clock, ManualClock } from '../core/clock';
+import { isUuid, normaliseSessionId } from '../core/ids';
+import { sign, verifySignature } from '../core/signing';
+import { isRecord } from '../core/stateIssues';
+import { VeriffStatus, isVeriffStatus } from '../core/status';
 import { DECISION_STATUSES, SandboxIntegration, SandboxSession, SandboxState, SessionSeed } from './sandboxState';
 
 /** Largest request body the server reads; larger bodies get 413. */

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { maskApiKey } from '../../core/mask';
-import { VeriffServer } from '../../core/sandbox/veriffServer';
+import { VeriffServer } from '../../sandbox/veriffServer';
 import type { CredentialStore, Integration } from '../credentials';
 import type { VeriffLog } from '../log';
-import { ObservedSandboxState } from './observedSandboxState';
+import { ObservedSandboxState } from '../../sandbox/observedSandboxState';
 import { SandboxPersistence } from './sandboxPersistence';
 import { reconcileSnapshot, type SandboxCredentials } from './sandboxSnapshotFile';
 
@@ -40,7 +40,7 @@ function sandboxSettings(): { port: number; persistState: boolean } {
 }
 
 /**
- * "Start Local Sandbox": the Veriff-compatible server of src/core/sandbox running inside the
+ * "Start Local Sandbox": the Veriff-compatible server of src/sandbox running inside the
  * extension host on 127.0.0.1, with its own integration ("Local Sandbox") whose API key and shared
  * secret live in SecretStorage like any other. Its state survives restarts in sandbox.json, which
  * holds only fingerprints of them.
