@@ -1,4 +1,6 @@
-import { SandboxState, type DeleteSlotResult, type RestoreResult, type SandboxIntegration, type SandboxSession, type SessionSeed } from './sandboxState';
+import { SandboxState } from './sandboxState';
+import type { DeleteSlotResult, SandboxIntegration, SandboxSession, SessionSeed } from './sessionModel';
+import type { RestoreResult } from './snapshot';
 import type { VeriffStatus } from '../core/status';
 
 /**

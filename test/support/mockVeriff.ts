@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../../src/core/clock';
 import { sign } from '../../src/core/signing';
-import { SandboxState } from '../../src/sandbox/sandboxState';
-import { VeriffServer } from '../../src/sandbox/veriffServer';
+import { SandboxState, VeriffServer } from '../../src/sandbox';
 
-export * from '../../src/sandbox/sandboxState';
-export * from '../../src/sandbox/veriffServer';
+export * from '../../src/sandbox';
 export { ManualClock } from '../../src/core/clock';
 
 /** The fixed API key of the canary integration every mock starts with. */
