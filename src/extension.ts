@@ -23,6 +23,7 @@ import { TestRunOffer } from './vscode/testRunOffer';
 import { BudgetService } from './vscode/budget/budgetService';
 import { BudgetStatusBar } from './vscode/budget/budgetStatusBar';
 import { isUndiciLoaded } from './core/http/dispatcher';
+import { isSandboxLoaded } from './vscode/sandbox/loadSandbox';
 import { withSerialisedGlobalState } from './vscode/serialisedMemento';
 
 export interface VeriffTestSessionsApi extends SessionsApi {
@@ -34,6 +35,8 @@ export interface VeriffTestSessionsApi extends SessionsApi {
     readonly activationMs: number;
     /** Whether undici (dist/undici.js) has been loaded in this extension host. */
     isUndiciLoaded(): boolean;
+    /** Whether the sandbox server (dist/sandbox.js) has been loaded in this extension host. */
+    isSandboxLoaded(): boolean;
   };
 }
 
@@ -84,7 +87,7 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
     void sandbox.resume(); // after a reload, when it was running and not stopped by the user
   }
   const testHooks = context.extensionMode === vscode.ExtensionMode.Test || process.env.VERIFF_TEST_HOOKS === '1';
-  return { version: 1, ...sessionsApi, ...(testHooks ? { testing: { services, activationMs, isUndiciLoaded } } : {}) };
+  return { version: 1, ...sessionsApi, ...(testHooks ? { testing: { services, activationMs, isUndiciLoaded, isSandboxLoaded } } : {}) };
 }
 
 export function deactivate(): void {
