@@ -1,7 +1,8 @@
-// Builds dist/extension.js (activation path) and two bundles it loads only when needed:
-// dist/undici.js (the HTTP stack, on the first request) and dist/sandbox.js (the local Veriff
-// sandbox server, when the sandbox starts or the demo runs). The one `require` of each in the
-// sources is rewritten to the separate file, so activation never pays for them.
+// Builds dist/extension.js (activation path) and three bundles it loads only when needed:
+// dist/undici.js (the HTTP stack, on the first request), dist/sandbox.js (the local Veriff
+// sandbox server, when the sandbox starts or the demo runs) and dist/lockfile.js (proper-lockfile,
+// on the first write of a shared store). The one `require` of each in the sources is rewritten to
+// the separate file, so activation never pays for them.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -32,6 +33,19 @@ function lazyPart({ name, dir, loader, bundle }) {
 }
 
 const lazyUndici = lazyPart({ name: 'undici', dir: 'src/core/http/undiciEntry', loader: 'src/core/http/dispatcher.ts', bundle: './undici.js' });
+/** A package required lazily in the sources, shipped as its own bundle. */
+function lazyPackage(name, bundle) {
+  return {
+    name: `lazy-${name}`,
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${name}$`) }, (args) =>
+        args.kind === 'require-call' ? { path: bundle, external: true } : { errors: [{ text: `${name} is loaded lazily: require() it where it is first needed` }] },
+      );
+    },
+  };
+}
+
+const lazyLockfile = lazyPackage('proper-lockfile', './lockfile.js');
 const lazySandbox = lazyPart({ name: 'sandbox', dir: 'src/sandbox', loader: 'src/vscode/sandbox/loadSandbox.ts', bundle: './sandbox.js' });
 
 const common = {
@@ -47,9 +61,10 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyUndici, lazySandbox] },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyUndici, lazySandbox, lazyLockfile] },
   { ...common, entryPoints: ['src/core/http/undiciEntry.ts'], outfile: 'dist/undici.js' },
   { ...common, entryPoints: ['src/sandbox/index.ts'], outfile: 'dist/sandbox.js' },
+  { ...common, entryPoints: ['node_modules/proper-lockfile/index.js'], outfile: 'dist/lockfile.js' },
 ];
 
 if (watch) {

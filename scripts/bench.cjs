@@ -205,6 +205,7 @@ async function extensionHost() {
     freshRuns: fresh.length,
     undiciLoaded,
     sandboxLoaded,
+    distLoaded: [...new Set(runs.flatMap((r) => r.distInRequireCache ?? []))].sort(),
     bundleSeenInRequireCache: runs.every((r) => r.bundleInRequireCache),
     tree: {
       sessions: runs[0].tree.sessions,
@@ -442,7 +443,7 @@ function report(r) {
     rows.push(['activate (extension host)', 'skipped', r.host.skipped]);
   } else {
     rows.push(['activate() (extension host)', ms(r.host.activateMedianMs), `median of ${r.host.runs} VS Code ${r.host.vscode} hosts (Node ${r.host.node}); undici loaded: ${r.host.undiciLoaded ? 'YES' : 'no'}, sandbox loaded: ${r.host.sandboxLoaded ? 'YES' : 'no'}`]);
-    rows.push(['ext.activate() incl. require', ms(r.host.activateCallMedianMs), `median of ${r.host.freshRuns} cold activations seen from a test module`]);
+    rows.push(['ext.activate() incl. require', ms(r.host.activateCallMedianMs), `median of ${r.host.freshRuns} cold activations seen from a test module; dist/ files loaded: ${r.host.distLoaded.join(', ')}`]);
     rows.push(['tree getChildren, 10,000', ms(r.host.tree.getChildrenMedianMs), `${r.host.tree.groups} runs of 500, real SessionTreeProvider`]);
     rows.push(['tree getTreeItem, 10,000 (first)', ms(r.host.tree.firstItemsMedianMs), 'every row built once']);
     rows.push(['tree re-render, 10,000 (cached)', ms(r.host.tree.cachedMedianMs), 'getChildren + getTreeItem after a change elsewhere']);

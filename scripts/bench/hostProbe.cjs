@@ -91,6 +91,8 @@ exports.run = async function run() {
     result.undiciInRequireCache = ourUndiciModules(ext.extensionPath);
     result.sandboxLoadedAfterActivation = api.testing.isSandboxLoaded();
     result.sandboxInRequireCache = Object.keys(require.cache).includes(path.join(ext.extensionPath, 'dist', 'sandbox.js'));
+    const dist = path.join(ext.extensionPath, 'dist') + path.sep;
+    result.distInRequireCache = Object.keys(require.cache).filter((k) => k.startsWith(dist)).map((k) => path.basename(k)).sort();
     result.bundleInRequireCache = Object.keys(require.cache).includes(path.join(ext.extensionPath, 'dist', 'extension.js'));
     result.tree = await treeBench(vscode, api.testing.services);
   } catch (err) {

@@ -35,7 +35,8 @@ describe('activation in a real VS Code', () => {
     assert.equal(api.testing.isSandboxLoaded(), false, 'the sandbox server is not loaded');
     const dist = path.join(ext.extensionPath, 'dist') + path.sep;
     const bundles = Object.keys(require.cache).filter((k) => k.startsWith(dist)).map((k) => path.basename(k));
-    assert.deepEqual(bundles, ['extension.js'], 'only the main bundle is in require.cache');
+    assert.ok(bundles.includes('extension.js'), 'the main bundle is in require.cache (so the check sees the extension)');
+    assert.deepEqual(bundles.filter((b) => b === 'undici.js' || b === 'sandbox.js'), [], 'neither lazy bundle is');
   });
 
   it('activates through its contributed view/commands and registers every contributed command', async () => {

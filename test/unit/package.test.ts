@@ -1,5 +1,5 @@
 // Packs the extension with the real @vscode/vsce (as `npm run package` does) into a temp folder and
-// checks what ships: the allowlist in .vscodeignore, the lazy undici and sandbox bundles, the Marketplace metadata.
+// checks what ships: the allowlist in .vscodeignore, the lazily loaded bundles, the Marketplace metadata.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -79,6 +79,7 @@ function expectedVsixFiles(): string[] {
     'dist/extension.js',
     'dist/undici.js',
     'dist/sandbox.js',
+    'dist/lockfile.js',
     ...fs.readdirSync(repoRoot).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f)),
     ...filesUnder('l10n'),
     'media/icon.png',
@@ -105,7 +106,7 @@ describe('packaging: the .vsix built by vsce', function () {
   };
 
   before(function () {
-    for (const f of ['dist/extension.js', 'dist/undici.js', 'dist/sandbox.js']) {
+    for (const f of ['dist/extension.js', 'dist/undici.js', 'dist/sandbox.js', 'dist/lockfile.js']) {
       assert.ok(fs.existsSync(path.join(repoRoot, f)), `${f} exists (run \`npm run build\` first)`);
     }
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'veriff-vsix-'));
@@ -126,7 +127,7 @@ describe('packaging: the .vsix built by vsce', function () {
     const names = entries.map((e) => e.name);
     const bad = names.filter((n) => /(^|\/)(node_modules|src|test|out|\.vscode-test|scripts|docs)\//.test(n) || /\.(map|ts|vsix)$/.test(n));
     assert.deepEqual(bad, []);
-    assert.ok(names.every((n) => !/\.(js|cjs|mjs)$/.test(n) || /^extension\/dist\/(extension|undici|sandbox)\.js$/.test(n)), 'the only scripts are the three bundles');
+    assert.ok(names.every((n) => !/\.(js|cjs|mjs)$/.test(n) || /^extension\/dist\/(extension|undici|sandbox|lockfile)\.js$/.test(n)), 'the only scripts are the four bundles');
   });
 
   it('keeps undici out of the activation bundle: dist/extension.js only refers to the lazy dist/undici.js', () => {
@@ -165,6 +166,17 @@ describe('packaging: the .vsix built by vsce', function () {
     }
     const required = [...sandbox.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
     assert.deepEqual(required.filter((r) => !r.startsWith('node:')), [], 'the sandbox needs only Node: no vscode, no undici');
+  });
+
+  it('keeps proper-lockfile out of the activation bundle: dist/extension.js only refers to the lazy dist/lockfile.js', () => {
+    const main = file('extension/dist/extension.js').toString('utf8');
+    const lockfile = file('extension/dist/lockfile.js').toString('utf8');
+    assert.match(main, /require\(["']\.\/lockfile\.js["']\)/, 'loaded lazily from the separate bundle');
+    assert.doesNotMatch(main, /require\(["']proper-lockfile["']\)/, 'no require of the package itself (it does not ship)');
+    for (const marker of ['ECOMPROMISED', 'Lock file is already being held', 'graceful-fs']) {
+      assert.ok(lockfile.includes(marker), `${marker} is proper-lockfile's (found in dist/lockfile.js)`);
+      assert.ok(!main.includes(marker), `${marker} is not in dist/extension.js`);
+    }
   });
 
   it('carries the Marketplace metadata: icon, banner, repository, license', () => {
