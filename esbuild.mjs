@@ -1,18 +1,52 @@
-// Builds dist/extension.js (activation path) and dist/undici.js (the HTTP stack, loaded on the
-// first request). `require('undici')` in the sources is rewritten to `./undici.js` so the main
-// bundle never contains undici and activation never pays for it.
+// Builds dist/extension.js (activation path) and three bundles it loads only when needed:
+// dist/undici.js (the HTTP stack, on the first request), dist/sandbox.js (the local Veriff
+// sandbox server, when the sandbox starts or the demo runs) and dist/lockfile.js (proper-lockfile,
+// on the first write of a shared store). The one `require` of each in the sources is rewritten to
+// the separate file, so activation never pays for them.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const lazyUndici = {
-  name: 'lazy-undici',
-  setup(build) {
-    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
-  },
-};
+/**
+ * Keeps a part of the sources in its own bundle: the `require` in `loader` becomes `require(bundle)`;
+ * any other import of the part's files from the main bundle fails the build (type-only imports are
+ * erased before this runs, so they stay allowed).
+ */
+function lazyPart({ name, dir, loader, bundle }) {
+  const partDir = path.resolve(dir);
+  const loaderFile = path.resolve(loader);
+  return {
+    name: `lazy-${name}`,
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const target = path.resolve(args.resolveDir, args.path);
+        const inPart = target === partDir || target.startsWith(partDir + path.sep) || target === `${partDir}.ts`;
+        if (!inPart) return undefined;
+        if (args.kind === 'require-call' && args.importer === loaderFile) return { path: bundle, external: true };
+        return { errors: [{ text: `${args.path} belongs to ${bundle.slice(2)}, which is loaded lazily: import it only through ${loader} (type-only imports elsewhere are fine)` }] };
+      });
+    },
+  };
+}
+
+const lazyUndici = lazyPart({ name: 'undici', dir: 'src/core/http/undiciEntry', loader: 'src/core/http/dispatcher.ts', bundle: './undici.js' });
+/** A package required lazily in the sources, shipped as its own bundle. */
+function lazyPackage(name, bundle) {
+  return {
+    name: `lazy-${name}`,
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${name}$`) }, (args) =>
+        args.kind === 'require-call' ? { path: bundle, external: true } : { errors: [{ text: `${name} is loaded lazily: require() it where it is first needed` }] },
+      );
+    },
+  };
+}
+
+const lazyLockfile = lazyPackage('proper-lockfile', './lockfile.js');
+const lazySandbox = lazyPart({ name: 'sandbox', dir: 'src/sandbox', loader: 'src/vscode/sandbox/loadSandbox.ts', bundle: './sandbox.js' });
 
 const common = {
   bundle: true,
@@ -27,8 +61,10 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyUndici] },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyUndici, lazySandbox, lazyLockfile] },
   { ...common, entryPoints: ['src/core/http/undiciEntry.ts'], outfile: 'dist/undici.js' },
+  { ...common, entryPoints: ['src/sandbox/index.ts'], outfile: 'dist/sandbox.js' },
+  { ...common, entryPoints: ['node_modules/proper-lockfile/index.js'], outfile: 'dist/lockfile.js' },
 ];
 
 if (watch) {

@@ -25,6 +25,7 @@ import { BudgetService } from './vscode/budget/budgetService';
 import { BudgetTimeSource } from './vscode/budget/budgetTime';
 import { BudgetStatusBar } from './vscode/budget/budgetStatusBar';
 import { isUndiciLoaded } from './core/http/dispatcher';
+import { isSandboxLoaded } from './vscode/sandbox/loadSandbox';
 import { withSerialisedGlobalState } from './vscode/storage/serialisedMemento';
 
 export interface VeriffTestSessionsApi extends SessionsApi {
@@ -36,6 +37,8 @@ export interface VeriffTestSessionsApi extends SessionsApi {
     readonly activationMs: number;
     /** Whether undici (dist/undici.js) has been loaded in this extension host. */
     isUndiciLoaded(): boolean;
+    /** Whether the sandbox server (dist/sandbox.js) has been loaded in this extension host. */
+    isSandboxLoaded(): boolean;
   };
 }
 
@@ -90,7 +93,7 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
     void sandbox.resume(); // after a reload, when it was running and not stopped by the user
   }
   const testHooks = context.extensionMode === vscode.ExtensionMode.Test || process.env.VERIFF_TEST_HOOKS === '1';
-  return { version: 1, ...sessionsApi, ...(testHooks ? { testing: { services, activationMs, isUndiciLoaded } } : {}) };
+  return { version: 1, ...sessionsApi, ...(testHooks ? { testing: { services, activationMs, isUndiciLoaded, isSandboxLoaded } } : {}) };
 }
 
 export function deactivate(): void {

@@ -1,7 +1,7 @@
 'use strict';
 // Loaded by a real VS Code extension host as `--extensionTestsPath` (see scripts/bench.cjs): activates
-// the extension once, measures it, checks undici stayed unloaded, times the sessions tree with 10,000
-// sessions, and writes the numbers as JSON to $VERIFF_BENCH_OUT.
+// the extension once, measures it, checks undici and the sandbox server stayed unloaded, times the
+// sessions tree with 10,000 sessions, and writes the numbers as JSON to $VERIFF_BENCH_OUT.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -89,6 +89,10 @@ exports.run = async function run() {
     result.activationMs = api.testing.activationMs;
     result.undiciLoadedAfterActivation = api.testing.isUndiciLoaded();
     result.undiciInRequireCache = ourUndiciModules(ext.extensionPath);
+    result.sandboxLoadedAfterActivation = api.testing.isSandboxLoaded();
+    result.sandboxInRequireCache = Object.keys(require.cache).includes(path.join(ext.extensionPath, 'dist', 'sandbox.js'));
+    const dist = path.join(ext.extensionPath, 'dist') + path.sep;
+    result.distInRequireCache = Object.keys(require.cache).filter((k) => k.startsWith(dist)).map((k) => path.basename(k)).sort();
     result.bundleInRequireCache = Object.keys(require.cache).includes(path.join(ext.extensionPath, 'dist', 'extension.js'));
     result.tree = await treeBench(vscode, api.testing.services);
   } catch (err) {

@@ -1,5 +1,5 @@
 import { isUuid } from './ids';
-import { apiBasePath, normaliseApiUrl } from './veriffClient';
+import { apiBasePath, normaliseApiUrl } from './apiUrl';
 
 export const DEFAULT_API_URL = 'https://stationapi.veriff.com';
 

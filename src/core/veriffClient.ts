@@ -1,35 +1,27 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
+import { apiBasePath, normaliseApiUrl } from './apiUrl';
 import { Clock, systemClock } from './clock';
-import { explainVeriffError, normaliseCode } from './errors';
 import { normaliseSessionId } from './ids';
 import { redact } from './mask';
-import { sign, signedPayload, verifySignature } from './signing';
-import { isRecord } from './typeGuards';
-import { MAX_VENDOR_DATA_LENGTH } from './vendorData';
+import { sign, signedPayload } from './signing';
 import { SessionStatus, isVeriffStatus } from './status';
+import { MAX_VENDOR_DATA_LENGTH } from './veriffLimits';
+import { interpretAnswer } from './http/answer';
 import { DispatcherLease, acquireDispatcher } from './http/dispatcher';
-import type { ApiCallLogEntry, Attempt, CreatedSession, Decision, DeletedSession, Outcome, PatchedSession, ResponseSignature } from './http/outcomes';
+import { errorCode, errorMessage, isTimeoutError } from './http/networkErrors';
+import type { Attempt, CreatedSession, Decision, DeletedSession, Outcome, PatchedSession, ApiCallLogEntry } from './http/outcomes';
 import { ProxyChoice, ProxySettings, chooseProxy } from './http/proxy';
-import {
-  Headers,
-  ShapeParser,
-  header,
-  latestAttempt,
-  parseAttempts,
-  parseCreated,
-  parseDecision,
-  parseDeleted,
-  parseJsonBody,
-  parsePatched,
-  parseRetryAfter,
-} from './http/response';
+import { MAX_RESPONSE_MIB, readCapped } from './http/readCapped';
+import { isRetryable, sleep } from './http/retry';
+import { Headers, ShapeParser, header, latestAttempt, parseAttempts, parseCreated, parseDecision, parseDeleted, parsePatched } from './http/response';
 
 export type { ApiCallLogEntry, Attempt, CreatedSession, Decision, DeletedSession, Outcome, OutcomeKind, PatchedSession, ResponseSignature } from './http/outcomes';
 export type { ProxySettings } from './http/proxy';
 export { formatLogLine } from './http/logLine';
 export { closeAllDispatchers } from './http/dispatcher';
+export { MAX_VENDOR_DATA_LENGTH } from './veriffLimits';
 
 export interface VeriffClientOptions {
   /** The integration's API URL, e.g. https://stationapi.veriff.com (http:// only for loopback). */
@@ -62,9 +54,6 @@ export interface CreateSessionInput {
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_GET_RETRY_DELAYS: readonly number[] = [200, 800];
-/** Largest answer read. Veriff's answers are a few KiB; anything bigger is not Veriff (or is hostile). */
-export const MAX_RESPONSE_MIB = 1;
-export const MAX_RESPONSE_BYTES = MAX_RESPONSE_MIB * 1024 * 1024;
 
 type Failure = Exclude<Outcome<never>, { kind: 'ok' }>;
 
@@ -76,55 +65,6 @@ interface RequestSpec<T> {
   /** Retried automatically on network errors and 5xx. Only GETs: a DELETE may cost budget. */
   idempotent: boolean;
   parse: ShapeParser<T>;
-}
-
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-/**
- * Whether plain http may go to this host: a literal loopback address (127.0.0.0/8, [::1]) or
- * exactly `localhost`. No other name: `*.localhost` (or `localhost.`) may be sent to DNS, and a
- * DNS answer could then receive the API key unencrypted. `hostname` comes from WHATWG URL parsing,
- * which has already turned `127.1` or `0x7f.0.0.1` into dotted-decimal form.
- */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  if (h === 'localhost' || h === '[::1]') {
-    return true;
-  }
-  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return octets !== null && octets.slice(1).every((o) => Number(o) <= 255);
-}
-
-/**
- * Checks and normalises an API URL: https, or http for loopback only; no credentials, query or
- * fragment; a trailing `/` or `/v1` is dropped (requests go to `<API URL>/v1/...`).
- * Throws an Error that says what is wrong.
- */
-export function normaliseApiUrl(apiUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(apiUrl.trim());
-  } catch {
-    // Not echoed: an unparsable URL may still hold a password (https://user:secret@).
-    throw new Error('The Veriff API URL is not a valid URL.');
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new Error(
-      `The Veriff API URL must start with https:// (plain http:// is allowed only for the loopback addresses 127.x.x.x and [::1] and the name localhost): ${url.protocol}//${url.host}`,
-    );
-  }
-  if (url.username || url.password) {
-    throw new Error('The Veriff API URL must not contain a user name or password.');
-  }
-  if (url.search || url.hash) {
-    throw new Error('The Veriff API URL must not contain a query (?…) or fragment (#…).');
-  }
-  url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/v1$/i, '') || '/';
-  return url;
-}
-
-/** The path prefix of a normalised API URL: '' at the root, else e.g. '/veriff'. */
-export function apiBasePath(url: URL): string {
-  return url.pathname === '/' ? '' : url.pathname;
 }
 
 /**
@@ -377,53 +317,7 @@ export class VeriffClient {
     // undici frees the connection a moment after the body ends; yielding once lets the next
     // sequential request reuse it instead of the pool opening a second connection.
     await yieldToEventLoop();
-    return this.interpret(spec, response.statusCode, response.headers as Headers, raw, clean);
-  }
-
-  private interpret<T>(spec: RequestSpec<T>, http: number, headers: Headers, raw: Buffer, clean: (text: string) => string): Outcome<T> {
-    const given = header(headers, 'x-hmac-signature');
-    const signature: ResponseSignature = given === undefined ? 'missing' : verifySignature(raw, given, this.sharedSecret) ? 'valid' : 'invalid';
-    const parsed = parseJsonBody(raw, header(headers, 'content-type'));
-
-    if (http === 429) {
-      const body = parsed.ok && isRecord(parsed.json) ? parsed.json : {};
-      const code = normaliseCode(body.code);
-      const message = typeof body.message === 'string' ? clean(body.message) : 'Too many requests.';
-      const retryAfterMs = parseRetryAfter(headers, this.clock.now());
-      return {
-        kind: 'rateLimited',
-        http: 429,
-        ...(code !== undefined ? { code } : {}),
-        message,
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        explanation: explainVeriffError(429, code, message),
-        signature,
-      };
-    }
-    if (!parsed.ok) {
-      return { kind: 'malformed', http, message: `Veriff answered HTTP ${http} with ${parsed.problem}.`, signature };
-    }
-    if (http >= 200 && http < 300) {
-      const value = spec.parse(parsed.json);
-      if (value === undefined) {
-        return { kind: 'malformed', http, message: `Veriff answered HTTP ${http} with JSON of an unexpected shape for ${spec.method} ${spec.path}.`, signature };
-      }
-      return { kind: 'ok', value, http, signature };
-    }
-    if (!isRecord(parsed.json)) {
-      return { kind: 'malformed', http, message: `Veriff answered HTTP ${http} with JSON that is not an error object.`, signature };
-    }
-    // Error bodies: `status` is "fail" now and was numeric once; `code` may be a string or a number.
-    const code = normaliseCode(parsed.json.code);
-    const message = typeof parsed.json.message === 'string' && parsed.json.message.trim() ? clean(parsed.json.message.trim()) : `HTTP ${http}`;
-    return {
-      kind: 'veriffError',
-      http,
-      ...(code !== undefined ? { code } : {}),
-      message,
-      explanation: explainVeriffError(http, code, message),
-      signature,
-    };
+    return interpretAnswer(spec, response.statusCode, response.headers as Headers, raw, this.sharedSecret, this.clock.now(), clean);
   }
 
   private failure(err: unknown, spec: RequestSpec<unknown>, why: 'cancelled' | 'timeout' | undefined, clean: (text: string) => string): Failure {
@@ -486,91 +380,12 @@ function toSessionStatus(status: string): SessionStatus {
   return isVeriffStatus(s) ? s : 'unknown';
 }
 
-function isRetryable(outcome: Outcome<unknown>): boolean {
-  if (outcome.kind === 'malformed' && outcome.tooLarge) {
-    return false;
-  }
-  return outcome.kind === 'network' || ((outcome.kind === 'veriffError' || outcome.kind === 'malformed') && outcome.http >= 500);
-}
-
-/**
- * The body, read chunk by chunk up to MAX_RESPONSE_BYTES; undefined (the body destroyed, so the
- * connection closes and nothing more is read) as soon as it is known to be larger: by its
- * Content-Length, or by counting.
- */
-async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | undefined): Promise<Buffer | undefined> {
-  if (contentLength !== undefined && Number(contentLength) > MAX_RESPONSE_BYTES) {
-    body.destroy();
-    return undefined;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) {
-      body.destroy();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
-}
-
 function isHttpsUrl(value: string): boolean {
   try {
     return new URL(value).protocol === 'https:';
   } catch {
     return false;
   }
-}
-
-/** Waits `ms`; resolves false at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) {
-    return Promise.resolve(false);
-  }
-  return new Promise((resolve) => {
-    const done = (result: boolean): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(result);
-    };
-    const onAbort = (): void => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function errorCode(err: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  let e: unknown = err;
-  while (isRecord(e) && !seen.has(e)) {
-    seen.add(e);
-    if (typeof e.code === 'string') {
-      // undici wraps socket failures: prefer the underlying system code when there is one.
-      const inner = isRecord(e.cause) && typeof e.cause.code === 'string' ? e.cause.code : undefined;
-      return inner && !inner.startsWith('UND_ERR') ? inner : e.code;
-    }
-    if (Array.isArray(e.errors) && e.errors.length > 0) {
-      e = e.errors[0];
-      continue;
-    }
-    e = e.cause;
-  }
-  return undefined;
-}
-
-function isTimeoutError(err: unknown): boolean {
-  const code = errorCode(err);
-  return code !== undefined && TIMEOUT_CODES.has(code);
-}
-
-function errorMessage(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = err.cause instanceof Error && err.cause.message && err.cause.message !== err.message ? ` (${err.cause.message})` : '';
-    return `${err.message}${cause}`;
-  }
-  return String(err);
 }
 
 /** A password with a stray `%` is not URI-encoded: use it as written rather than fail to build the client. */

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from './veriffClient';
+import { isLoopbackHost } from './apiUrl';
 
 /**
  * Whether a created session's verification URL may be opened in the browser: https, or plain http

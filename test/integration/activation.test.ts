@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { VeriffTestSessionsApi } from '../../src/extension';
 
 const EXTENSION_ID = 'veriff-test-sessions.veriff-test-sessions';
 
@@ -21,6 +23,20 @@ describe('activation in a real VS Code', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.equal(ext.isActive, true, 'active without anyone asking');
+  });
+
+  // The first test file of the host: nothing has sent a request or started the sandbox yet.
+  it('loads neither the HTTP stack (dist/undici.js) nor the sandbox server (dist/sandbox.js) to activate', async () => {
+    const ext = vscode.extensions.getExtension<VeriffTestSessionsApi>(EXTENSION_ID);
+    assert.ok(ext, 'extension is loaded');
+    const api = await ext.activate();
+    assert.ok(api.testing, 'test hooks are exposed');
+    assert.equal(api.testing.isUndiciLoaded(), false, 'undici is not loaded');
+    assert.equal(api.testing.isSandboxLoaded(), false, 'the sandbox server is not loaded');
+    const dist = path.join(ext.extensionPath, 'dist') + path.sep;
+    const bundles = Object.keys(require.cache).filter((k) => k.startsWith(dist)).map((k) => path.basename(k));
+    assert.ok(bundles.includes('extension.js'), 'the main bundle is in require.cache (so the check sees the extension)');
+    assert.deepEqual(bundles.filter((b) => b === 'undici.js' || b === 'sandbox.js'), [], 'neither lazy bundle is');
   });
 
   it('activates through its contributed view/commands and registers every contributed command', async () => {

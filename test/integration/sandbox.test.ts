@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import * as path from 'node:path';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { TrackedSession } from '../../src/core/sessions';
@@ -7,7 +8,7 @@ import { VeriffClient } from '../../src/core/veriffClient';
 import { runDemo } from '../../src/vscode/sandbox/demo';
 import { LocalSandbox, type RunningSandbox } from '../../src/vscode/sandbox/localSandbox';
 import type { Services } from '../../src/vscode/services';
-import { removeAllIntegrations, services, until, withUser } from './helpers';
+import { EXTENSION_ID, extensionApi, removeAllIntegrations, services, until, withUser } from './helpers';
 
 const SIMULATION_LABELS = [
   'Approve',
@@ -99,6 +100,9 @@ describe('local sandbox', function () {
       assert.match(user.messages('info').join('\n'), /already running/);
     });
     assert.equal(s.sandbox.running?.server, running.server);
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.equal((await extensionApi()).testing?.isSandboxLoaded(), true, 'starting it loaded the sandbox server');
+    assert.ok(ext && require.cache[path.join(ext.extensionPath, 'dist', 'sandbox.js')], 'from dist/sandbox.js');
   });
 
   it('creates sessions through the real signed client and simulates decisions by arguments and by quick pick on a multi-selection', async () => {

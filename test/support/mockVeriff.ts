@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../../src/core/clock';
 import { sign } from '../../src/core/signing';
-import { SandboxState } from '../../src/core/sandbox/sandboxState';
-import { VeriffServer } from '../../src/core/sandbox/veriffServer';
+import { SandboxState, VeriffServer } from '../../src/sandbox';
 
-export * from '../../src/core/sandbox/sandboxState';
-export * from '../../src/core/sandbox/veriffServer';
+export * from '../../src/sandbox';
 export { ManualClock } from '../../src/core/clock';
 
 /** The fixed API key of the canary integration every mock starts with. */

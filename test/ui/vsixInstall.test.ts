@@ -55,7 +55,7 @@ describe('UI: the packaged .vsix installs and activates in VS Code', function ()
     const dirs = fs.readdirSync(path.join(userDataDir, 'extensions')).filter((d) => d.startsWith(EXTENSION_DIR));
     assert.deepEqual(dirs, [`${EXTENSION_DIR}${version}`]);
     const installed = path.join(userDataDir, 'extensions', dirs[0]);
-    assert.deepEqual(fs.readdirSync(path.join(installed, 'dist')).sort(), ['extension.js', 'undici.js']);
+    assert.deepEqual(fs.readdirSync(path.join(installed, 'dist')).sort(), ['extension.js', 'lockfile.js', 'sandbox.js', 'undici.js']);
     assert.equal(fs.existsSync(path.join(installed, 'node_modules')), false);
     assert.equal(fs.existsSync(path.join(installed, 'src')), false);
   });

@@ -740,7 +740,7 @@ describe('mock Veriff server', () => {
     it('closes at once while a delayed request is pending, leaving no timer behind', async function () {
       this.timeout(10_000);
       // A child process exits on its own only when nothing (such as the 60 s delay timer) is left.
-      const serverModule = JSON.stringify(join(__dirname, '../../src/core/sandbox/veriffServer.js'));
+      const serverModule = JSON.stringify(join(__dirname, '../../src/sandbox/veriffServer.js'));
       const script = `
         const { VeriffServer } = require(${serverModule});
         (async () => {

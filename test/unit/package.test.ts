@@ -1,5 +1,6 @@
 // Packs the extension with the real @vscode/vsce (as `npm run package` does, from a staged copy of
-// the checkout) into a temp folder and checks what ships: the allowlist in .vscodeignore, the lazy undici split, the Marketplace metadata.
+// the checkout) into a temp folder and checks what ships: the allowlist in .vscodeignore, the lazily
+// loaded bundles, the Marketplace metadata.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -69,6 +70,8 @@ function expectedVsixFiles(): string[] {
     'LICENSE.txt',
     'dist/extension.js',
     'dist/undici.js',
+    'dist/sandbox.js',
+    'dist/lockfile.js',
     ...fs.readdirSync(repoRoot).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f)),
     ...filesUnder('l10n'),
     'media/icon.png',
@@ -96,7 +99,7 @@ describe('packaging: the .vsix built by vsce', function () {
   };
 
   before(function () {
-    for (const f of ['dist/extension.js', 'dist/undici.js']) {
+    for (const f of ['dist/extension.js', 'dist/undici.js', 'dist/sandbox.js', 'dist/lockfile.js']) {
       assert.ok(fs.existsSync(path.join(repoRoot, f)), `${f} exists (run \`npm run build\` first)`);
     }
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'veriff-vsix-'));
@@ -118,7 +121,7 @@ describe('packaging: the .vsix built by vsce', function () {
     const names = entries.map((e) => e.name);
     const bad = names.filter((n) => /(^|\/)(node_modules|src|test|out|\.vscode-test|scripts|docs)\//.test(n) || /\.(map|ts|vsix)$/.test(n));
     assert.deepEqual(bad, []);
-    assert.ok(names.every((n) => !/\.(js|cjs|mjs)$/.test(n) || /^extension\/dist\/(extension|undici)\.js$/.test(n)), 'the only scripts are the two bundles');
+    assert.ok(names.every((n) => !/\.(js|cjs|mjs)$/.test(n) || /^extension\/dist\/(extension|undici|sandbox|lockfile)\.js$/.test(n)), 'the only scripts are the four bundles');
   });
 
   it('keeps undici out of the activation bundle: dist/extension.js only refers to the lazy dist/undici.js', () => {
@@ -126,11 +129,48 @@ describe('packaging: the .vsix built by vsce', function () {
     const http = file('extension/dist/undici.js').toString('utf8');
     assert.match(main, /require\(["']\.\/undici\.js["']\)/, 'loaded lazily from the separate bundle');
     assert.doesNotMatch(main, /require\(["']undici["']\)/, 'no require of the undici package itself');
-    for (const marker of ['llhttp', 'kConnected', 'EnvHttpProxyAgent', 'RetryAgent']) {
+    // The HTTP parser, the pool's and the proxy agent's internals (what the client uses).
+    for (const marker of ['llhttp', 'kConnected', 'kGetDispatcher', 'proxy tls settings', 'Proxy-Authorization']) {
       assert.ok(http.includes(marker), `${marker} is undici's (found in dist/undici.js)`);
       assert.ok(!main.includes(marker), `${marker} is not in dist/extension.js`);
     }
-    assert.ok(main.length < http.length / 2, `main bundle (${main.length} B) is far smaller than the HTTP stack (${http.length} B)`);
+    // llhttp is WebAssembly embedded as base64: tens of KiB in one string.
+    const wasm = /[A-Za-z0-9+/]{10000,}/;
+    assert.match(http, wasm, 'dist/undici.js embeds the HTTP parser');
+    assert.doesNotMatch(main, wasm, 'dist/extension.js does not');
+  });
+
+  it('bundles only the parts of undici the client uses (its subpath modules, not the whole index)', () => {
+    const http = file('extension/dist/undici.js').toString('utf8');
+    // Exported by undici's index only: the other agents, mocks, fetch's EventSource, the caches.
+    for (const marker of ['EnvHttpProxyAgent', 'RetryAgent', 'MockAgent', 'EventSource', 'SqliteCacheStore']) {
+      assert.ok(!http.includes(marker), `${marker} is not bundled`);
+    }
+    assert.match(http, /\bPool\b/);
+    assert.match(http, /\bProxyAgent\b/);
+  });
+
+  it('keeps the sandbox server out of the activation bundle: dist/extension.js only refers to the lazy dist/sandbox.js', () => {
+    const main = file('extension/dist/extension.js').toString('utf8');
+    const sandbox = file('extension/dist/sandbox.js').toString('utf8');
+    assert.match(main, /require\(["']\.\/sandbox\.js["']\)/, 'loaded lazily from the separate bundle');
+    for (const marker of ['Misdirected request', 'The control API answers loopback clients only', 'Veriff local sandbox']) {
+      assert.ok(sandbox.includes(marker), `${marker} is the sandbox server's (found in dist/sandbox.js)`);
+      assert.ok(!main.includes(marker), `${marker} is not in dist/extension.js`);
+    }
+    const required = [...sandbox.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    assert.deepEqual(required.filter((r) => !r.startsWith('node:')), [], 'the sandbox needs only Node: no vscode, no undici');
+  });
+
+  it('keeps proper-lockfile out of the activation bundle: dist/extension.js only refers to the lazy dist/lockfile.js', () => {
+    const main = file('extension/dist/extension.js').toString('utf8');
+    const lockfile = file('extension/dist/lockfile.js').toString('utf8');
+    assert.match(main, /require\(["']\.\/lockfile\.js["']\)/, 'loaded lazily from the separate bundle');
+    assert.doesNotMatch(main, /require\(["']proper-lockfile["']\)/, 'no require of the package itself (it does not ship)');
+    for (const marker of ['ECOMPROMISED', 'Lock file is already being held', 'graceful-fs']) {
+      assert.ok(lockfile.includes(marker), `${marker} is proper-lockfile's (found in dist/lockfile.js)`);
+      assert.ok(!main.includes(marker), `${marker} is not in dist/extension.js`);
+    }
   });
 
   it('carries the Marketplace metadata: icon, banner, repository, license', () => {

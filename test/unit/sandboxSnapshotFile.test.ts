@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock';
-import { SandboxState } from '../../src/core/sandbox/sandboxState';
+import { SandboxState } from '../../src/sandbox/sandboxState';
 import { keyFingerprint, reconcileSnapshot, secretMarker, toFileSnapshot, withoutPlainKeys } from '../../src/vscode/sandbox/sandboxSnapshotFile';
 
 const KEY = '0b5e8c1a-3f2d-4e6a-9b7c-1d2e3f4a5b6c';

@@ -17,8 +17,8 @@ import {
   VeriffClientOptions,
   closeAllDispatchers,
   formatLogLine,
-  normaliseApiUrl,
 } from '../../src/core/veriffClient';
+import { normaliseApiUrl } from '../../src/core/apiUrl';
 import { MockVeriff, startMockVeriff } from '../support/mockVeriff';
 import { TestProxy, startTestProxy } from '../support/httpProxy';
 

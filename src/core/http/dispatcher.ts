@@ -1,18 +1,18 @@
 import type { Dispatcher } from 'undici';
 import type { ProxyChoice } from './proxy';
 
-type Undici = typeof import('undici');
+type Undici = typeof import('./undiciEntry');
 
 let undici: Undici | undefined;
 
 /**
  * Loads undici on first use. Never import it at the top of a module on the activation path:
- * loading it costs ~140 ms. esbuild rewrites this `require('undici')` to the separate dist/undici.js.
+ * loading it costs ~140 ms. esbuild rewrites this `require('./undiciEntry')` to the separate dist/undici.js.
  */
 function loadUndici(): Undici {
   if (!undici) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    undici = require('undici') as Undici;
+    undici = require('./undiciEntry') as Undici;
   }
   return undici;
 }

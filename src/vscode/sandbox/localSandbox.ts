@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { maskApiKey } from '../../core/mask';
-import { VeriffServer } from '../../core/sandbox/veriffServer';
+import type { ObservedSandboxState } from '../../sandbox/observedSandboxState';
+import type { VeriffServer } from '../../sandbox/veriffServer';
 import type { CredentialStore, Integration } from '../credentials';
 import type { VeriffLog } from '../log';
-import { ObservedSandboxState } from './observedSandboxState';
+import { loadSandbox } from './loadSandbox';
 import { SandboxPersistence } from './sandboxPersistence';
 import { reconcileSnapshot, type SandboxCredentials } from './sandboxSnapshotFile';
 
@@ -40,7 +41,7 @@ function sandboxSettings(): { port: number; persistState: boolean } {
 }
 
 /**
- * "Start Local Sandbox": the Veriff-compatible server of src/core/sandbox running inside the
+ * "Start Local Sandbox": the Veriff-compatible server of src/sandbox running inside the
  * extension host on 127.0.0.1, with its own integration ("Local Sandbox") whose API key and shared
  * secret live in SecretStorage like any other. Its state survives restarts in sandbox.json, which
  * holds only fingerprints of them.
@@ -128,7 +129,7 @@ export class LocalSandbox implements vscode.Disposable {
     this.log.addSecret(credentials.sharedSecret);
 
     const { port, persistState } = sandboxSettings();
-    const state = new ObservedSandboxState();
+    const state = new (loadSandbox().ObservedSandboxState)();
     let restoredSessions = 0;
     if (persistState) {
       restoredSessions = await this.restoreInto(state, credentials);
@@ -201,14 +202,14 @@ export class LocalSandbox implements vscode.Disposable {
         throw new Error('no previous port is known');
       }
       try {
-        return await VeriffServer.start({ port: wanted, state });
+        return await loadSandbox().VeriffServer.start({ port: wanted, state });
       } catch (err) {
         throw new Error(`port ${wanted} is taken (${errorMessage(err)}), perhaps by the sandbox of another window`);
       }
     }
     if (port > 0) {
       try {
-        return await VeriffServer.start({ port, state });
+        return await loadSandbox().VeriffServer.start({ port, state });
       } catch (err) {
         throw new Error(
           vscode.l10n.t('Port {0} is not available ({1}). Change the setting "veriff.sandbox.port" (0 picks a free port).', String(port), errorMessage(err)),
@@ -218,12 +219,12 @@ export class LocalSandbox implements vscode.Disposable {
     const previous = previousPort(previousUrl);
     if (previous) {
       try {
-        return await VeriffServer.start({ port: previous, state });
+        return await loadSandbox().VeriffServer.start({ port: previous, state });
       } catch {
         this.log.info(`Local sandbox: port ${previous} of the previous run is busy; taking a free port`);
       }
     }
-    return VeriffServer.start({ port: 0, state });
+    return loadSandbox().VeriffServer.start({ port: 0, state });
   }
 
   /** "Local Sandbox", unless the user named an integration of their own that way. */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { SandboxState } from '../../core/sandbox/sandboxState';
+import type { SandboxState } from '../../sandbox/sandboxState';
 import type { VeriffLog } from '../log';
 import { toFileSnapshot, withoutPlainKeys } from './sandboxSnapshotFile';
 

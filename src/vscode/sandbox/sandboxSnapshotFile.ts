@@ -1,7 +1,7 @@
 // What the local sandbox writes to sandbox.json, and how a stored file is matched to the
 // credentials in SecretStorage on the next start. No `vscode` import: unit-tested in plain Node.
 import { createHash } from 'node:crypto';
-import type { SandboxSnapshot } from '../../core/sandbox/sandboxState';
+import type { SandboxSnapshot } from '../../sandbox/snapshot';
 import { isRecord } from '../../core/typeGuards';
 
 /** The credentials the sandbox integration signs with (kept in SecretStorage). */

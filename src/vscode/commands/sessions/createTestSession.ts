@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isOpenableVerificationUrl } from '../../../core/verificationUrl';
-import { MAX_VENDOR_DATA_LENGTH } from '../../../core/vendorData';
+import { MAX_VENDOR_DATA_LENGTH } from '../../../core/veriffLimits';
 import { describeFailure, showFailure } from '../../failures';
 import { answered } from '../../prompts';
 import type { Services } from '../../services';

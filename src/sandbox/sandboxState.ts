@@ -1,90 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DAY_MS, DEFAULT_DAY_LIMIT, DEFAULT_HOUR_LIMIT, HOUR_MS } from '../budget';
-import { Clock, systemClock } from '../clock';
-import { normaliseSessionId } from '../ids';
-import { isFiniteNumber, isRecord } from '../typeGuards';
-import { VeriffStatus, isVeriffStatus } from '../status';
+import { DAY_MS, DEFAULT_DAY_LIMIT, DEFAULT_HOUR_LIMIT, HOUR_MS } from '../core/budget';
+import { Clock, systemClock } from '../core/clock';
+import { normaliseSessionId } from '../core/ids';
+import { isVeriffStatus, type VeriffStatus } from '../core/status';
+import { applyStatus, cloneSession, type DeleteBudget, type DeleteSlotResult, type SandboxIntegration, type SandboxSession, type SessionSeed } from './sessionModel';
+import { parseSnapshot, type RestoreResult, type SandboxSnapshot } from './snapshot';
 
-export { DAY_MS, HOUR_MS } from '../budget';
-
-/** A sandbox integration: the pair of credentials a client signs with. */
-export interface SandboxIntegration {
-  apiKey: string;
-  sharedSecret: string;
-  /** Veriff enables DELETE per integration on request; the sandbox enables it unless told otherwise. */
-  deleteEnabled: boolean;
-}
-
-/** One verification attempt. The latest attempt always carries the session's current status. */
-export interface SandboxAttempt {
-  id: string;
-  status: VeriffStatus;
-  createdAt: number;
-}
-
-export interface SandboxSession {
-  id: string;
-  /** The API key of the integration that owns the session. */
-  apiKey: string;
-  status: VeriffStatus;
-  /** The end user is in the verification flow right now: DELETE answers 400 code 1306. */
-  inFlow: boolean;
-  vendorData: string | null;
-  endUserId: string | null;
-  sessionToken: string;
-  createdAt: number;
-  /** When the session reached a decision status (approved, declined, ...), else null. */
-  decidedAt: number | null;
-  attempts: SandboxAttempt[];
-}
-
-export interface SessionSeed {
-  id?: string;
-  status?: VeriffStatus;
-  vendorData?: string | null;
-  endUserId?: string | null;
-  inFlow?: boolean;
-}
-
-/** Result of asking the limiter for a DELETE slot. `retryAt` is when the next slot frees (epoch ms). */
-export type DeleteSlotResult = { ok: true } | { ok: false; retryAt: number };
-
-/** How much of an integration's DELETE budget the rolling windows hold right now. */
-export interface DeleteBudget {
-  usedLastHour: number;
-  usedLastDay: number;
-  /** Epoch ms when a DELETE is next allowed; equals now when one is allowed already. */
-  nextSlotAt: number;
-}
+export { DAY_MS, HOUR_MS } from '../core/budget';
 
 export interface SandboxStateOptions {
   clock?: Clock;
   /** Send `Retry-After` on 429. Off by default because Veriff does not document the header. */
   sendRetryAfter?: boolean;
 }
-
-/** Plain-JSON form of the state. It holds the sandbox integrations' shared secrets. */
-export interface SandboxSnapshot {
-  version: 1;
-  integrations: SandboxIntegration[];
-  sessions: SandboxSession[];
-  /** Per API key, the epoch ms of each DELETE that took a slot within the last 24 h. */
-  deleteLog: Record<string, number[]>;
-}
-
-export type RestoreResult = { ok: true } | { ok: false; reason: string };
-
-/** Decision statuses: the ones `GET /decision` reports and that set `decidedAt`. */
-export const DECISION_STATUSES: ReadonlySet<VeriffStatus> = new Set<VeriffStatus>([
-  'approved',
-  'declined',
-  'resubmission_requested',
-  'expired',
-  'abandoned',
-]);
-
-/** Statuses reached without the end user opening the flow, so without an attempt. */
-const NO_ATTEMPT_STATUSES: ReadonlySet<VeriffStatus> = new Set<VeriffStatus>(['created', 'expired']);
 
 /**
  * In-memory state of the Veriff-compatible sandbox: integrations, sessions and the per-API-key
@@ -298,115 +226,4 @@ export class SandboxState {
     }
     return integration;
   }
-}
-
-function applyStatus(session: SandboxSession, status: VeriffStatus, now: number): void {
-  const previous = session.status;
-  session.status = status;
-  session.decidedAt = DECISION_STATUSES.has(status) ? (previous === status && session.decidedAt !== null ? session.decidedAt : now) : null;
-  if (NO_ATTEMPT_STATUSES.has(status) && session.attempts.length === 0) {
-    return;
-  }
-  const last = session.attempts[session.attempts.length - 1];
-  // A resubmission request closes the attempt; the end user's next step opens a new one.
-  const opensAttempt = !last || (last.status === 'resubmission_requested' && status !== 'resubmission_requested');
-  if (opensAttempt) {
-    session.attempts.push({ id: randomUUID(), status, createdAt: now });
-  } else {
-    last.status = status;
-  }
-}
-
-function cloneSession(session: SandboxSession): SandboxSession {
-  return { ...session, attempts: session.attempts.map((a) => ({ ...a })) };
-}
-
-function parseSnapshot(data: unknown): SandboxSnapshot | string {
-  if (!isRecord(data) || data.version !== 1) {
-    return 'not a version 1 sandbox snapshot';
-  }
-  const { integrations, sessions, deleteLog } = data;
-  if (!Array.isArray(integrations) || !Array.isArray(sessions) || !isRecord(deleteLog)) {
-    return 'integrations, sessions or deleteLog missing';
-  }
-  const outIntegrations: SandboxIntegration[] = [];
-  for (const i of integrations) {
-    if (!isRecord(i) || !isNonEmptyString(i.apiKey) || !isNonEmptyString(i.sharedSecret) || typeof i.deleteEnabled !== 'boolean') {
-      return 'an integration is malformed';
-    }
-    outIntegrations.push({ apiKey: i.apiKey, sharedSecret: i.sharedSecret, deleteEnabled: i.deleteEnabled });
-  }
-  const apiKeys = new Set(outIntegrations.map((i) => i.apiKey));
-  const outSessions: SandboxSession[] = [];
-  const ids = new Set<string>();
-  for (const s of sessions) {
-    const session = parseSession(s);
-    if (!session) {
-      return 'a session is malformed';
-    }
-    if (!apiKeys.has(session.apiKey)) {
-      return 'a session belongs to no integration';
-    }
-    if (ids.has(session.id)) {
-      return 'a session id appears twice';
-    }
-    ids.add(session.id);
-    outSessions.push(session);
-  }
-  const outLog: Record<string, number[]> = {};
-  for (const [apiKey, times] of Object.entries(deleteLog)) {
-    if (!Array.isArray(times) || !times.every(isFiniteNumber)) {
-      return 'the delete log is malformed';
-    }
-    outLog[apiKey] = [...times];
-  }
-  return { version: 1, integrations: outIntegrations, sessions: outSessions, deleteLog: outLog };
-}
-
-function parseSession(s: unknown): SandboxSession | undefined {
-  if (!isRecord(s) || typeof s.id !== 'string' || !isNonEmptyString(s.apiKey) || !isVeriffStatus(s.status)) {
-    return undefined;
-  }
-  const id = normaliseSessionId(s.id);
-  const attempts = Array.isArray(s.attempts) ? s.attempts.map(parseAttempt) : undefined;
-  if (
-    !id ||
-    typeof s.inFlow !== 'boolean' ||
-    !isStringOrNull(s.vendorData) ||
-    !isStringOrNull(s.endUserId) ||
-    !isNonEmptyString(s.sessionToken) ||
-    !isFiniteNumber(s.createdAt) ||
-    !(s.decidedAt === null || isFiniteNumber(s.decidedAt)) ||
-    !attempts ||
-    attempts.some((a) => a === undefined)
-  ) {
-    return undefined;
-  }
-  return {
-    id,
-    apiKey: s.apiKey,
-    status: s.status,
-    inFlow: s.inFlow,
-    vendorData: s.vendorData,
-    endUserId: s.endUserId,
-    sessionToken: s.sessionToken,
-    createdAt: s.createdAt,
-    decidedAt: s.decidedAt,
-    attempts: attempts as SandboxAttempt[],
-  };
-}
-
-function parseAttempt(a: unknown): SandboxAttempt | undefined {
-  if (!isRecord(a) || typeof a.id !== 'string' || !isVeriffStatus(a.status) || !isFiniteNumber(a.createdAt)) {
-    return undefined;
-  }
-  return { id: a.id, status: a.status, createdAt: a.createdAt };
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
-}
-
-function isStringOrNull(value: unknown): value is string | null {
-  return value === null || typeof value === 'string';
 }

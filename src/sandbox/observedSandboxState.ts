@@ -1,5 +1,7 @@
-import { SandboxState, type DeleteSlotResult, type RestoreResult, type SandboxIntegration, type SandboxSession, type SessionSeed } from '../../core/sandbox/sandboxState';
-import type { VeriffStatus } from '../../core/status';
+import { SandboxState } from './sandboxState';
+import type { DeleteSlotResult, SandboxIntegration, SandboxSession, SessionSeed } from './sessionModel';
+import type { RestoreResult } from './snapshot';
+import type { VeriffStatus } from '../core/status';
 
 /**
  * The sandbox state with a change hook, so the local sandbox can persist it after every change
