@@ -1,5 +1,8 @@
 import { redactCredentials } from './mask';
 
+/** The longest run label taken from a command line (the tree row and the tidy-up offer show it whole). */
+export const RUN_LABEL_MAX_LENGTH = 60;
+
 /**
  * A terminal command line as a run label or a log line: one line, credentials replaced by `***`
  * (a test command is often run as `VERIFF_API_KEY=… VERIFF_SHARED_SECRET=… npm test`, and a

@@ -3,7 +3,7 @@
 export { VeriffServer, type VeriffServerOptions } from './veriffServer';
 export { SandboxState, DAY_MS, HOUR_MS, type SandboxStateOptions } from './sandboxState';
 export { ObservedSandboxState } from './observedSandboxState';
-export { DECISION_STATUSES, type DeleteBudget, type DeleteSlotResult, type SandboxAttempt, type SandboxIntegration, type SandboxSession, type SessionSeed } from './sessionModel';
+export { DECISION_STATUSES, type SandboxBudgetUsage, type DeleteSlotResult, type SandboxAttempt, type SandboxIntegration, type SandboxSession, type SessionSeed } from './sessionModel';
 export type { RestoreResult, SandboxSnapshot } from './snapshot';
 export type { FaultOptions, SandboxFault, SandboxFaultKind } from './faults';
 export { MAX_LOGGED_REQUESTS, type RequestLogEntry } from './requestLog';

@@ -3,7 +3,7 @@ import { DAY_MS, DEFAULT_DAY_LIMIT, DEFAULT_HOUR_LIMIT, HOUR_MS } from '../core/
 import { Clock, systemClock } from '../core/clock';
 import { normaliseSessionId } from '../core/ids';
 import { isVeriffStatus, type VeriffStatus } from '../core/status';
-import { applyStatus, cloneSession, type DeleteBudget, type DeleteSlotResult, type SandboxIntegration, type SandboxSession, type SessionSeed } from './sessionModel';
+import { applyStatus, cloneSession, type SandboxBudgetUsage, type DeleteSlotResult, type SandboxIntegration, type SandboxSession, type SessionSeed } from './sessionModel';
 import { parseSnapshot, type RestoreResult, type SandboxSnapshot } from './snapshot';
 
 export { DAY_MS, HOUR_MS } from '../core/budget';
@@ -138,7 +138,7 @@ export class SandboxState {
   }
 
   /** Veriff's documented limits, the same the extension's ledger assumes (budget.ts). */
-  deleteBudget(apiKey: string): DeleteBudget {
+  deleteBudget(apiKey: string): SandboxBudgetUsage {
     const now = this.clock.now();
     const day = this.pruneDeleteLog(apiKey, now);
     const hour = day.filter((t) => t > now - HOUR_MS);

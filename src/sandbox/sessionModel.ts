@@ -46,7 +46,7 @@ export interface SessionSeed {
 export type DeleteSlotResult = { ok: true } | { ok: false; retryAt: number };
 
 /** How much of an integration's DELETE budget the rolling windows hold right now. */
-export interface DeleteBudget {
+export interface SandboxBudgetUsage {
   usedLastHour: number;
   usedLastDay: number;
   /** Epoch ms when a DELETE is next allowed; equals now when one is allowed already. */

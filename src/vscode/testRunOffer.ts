@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { commandLineLabel } from '../core/commandLabel';
+import { commandLineLabel, RUN_LABEL_MAX_LENGTH } from '../core/commandLabel';
 import { pluralCategory } from '../core/relativeTime';
 import type { SessionStoreChange, TrackedSession } from '../core/sessions';
 import { isDeletableStatus } from '../core/status';
@@ -7,8 +7,6 @@ import { apiKeyFingerprint } from './credentials';
 import type { GroupNode } from './sessionArgs';
 import type { Services } from './services';
 import { settings } from './settings';
-
-const MAX_LABEL = 60;
 
 /** What the offer needs of the tracking-file watcher: read what was appended, now. */
 export interface AppendedReader {
@@ -62,7 +60,7 @@ export class TestRunOffer implements vscode.Disposable {
         window.onDidStartTerminalShellExecution((e) => {
           // A task's terminal reports the task's own run as a shell execution: the task's events count.
           if (!isTaskTerminal(e.terminal, e.execution.commandLine.value)) {
-            this.begin(e.execution, commandLineLabel(e.execution.commandLine.value, MAX_LABEL) ?? e.terminal.name);
+            this.begin(e.execution, commandLineLabel(e.execution.commandLine.value, RUN_LABEL_MAX_LENGTH) ?? e.terminal.name);
           }
         }),
         window.onDidEndTerminalShellExecution((e) => void this.end(e.execution)),
@@ -206,7 +204,7 @@ function taskLabel(task: vscode.Task): string {
   const execution = task.execution;
   if (execution instanceof vscode.ShellExecution) {
     const line = execution.commandLine ?? [typeof execution.command === 'string' ? execution.command : execution.command?.value, ...(execution.args ?? []).map((a) => (typeof a === 'string' ? a : a.value))].filter(Boolean).join(' ');
-    const label = commandLineLabel(line, MAX_LABEL);
+    const label = commandLineLabel(line, RUN_LABEL_MAX_LENGTH);
     if (label) {
       return label;
     }

@@ -12,7 +12,7 @@ import type { DocumentCodec } from './jsonFile';
 
 export type LedgerOptions = Pick<BudgetLedgerOptions, 'hourLimit' | 'dayLimit' | 'slackMs'>;
 
-export type Reservation =
+export type StoredReservation =
   | { ok: true; spendId: string; at: number; remaining: BudgetRemaining }
   | { ok: false; nextFreeAt: number; remaining: BudgetRemaining };
 
@@ -37,7 +37,7 @@ export function budgetCodec(clock: Clock, options: LedgerOptions, onWarningPrefi
 }
 
 /** The decision of `reserveDelete`, made on the ledger read under the lock. */
-export function reserveOn(ledger: BudgetLedger, key: string): Reservation {
+export function reserveOn(ledger: BudgetLedger, key: string): StoredReservation {
   const reservation = ledger.reserve(key);
   if (!reservation.granted) {
     return { ok: false, nextFreeAt: reservation.nextFreeAt, remaining: ledger.remaining(key) };

@@ -52,7 +52,7 @@ import * as fs from 'node:fs';
 import type { BudgetLedger } from '../budget';
 import { systemClock, type Clock } from '../clock';
 import type { DeleteQueue, QueuedDeletePatch } from '../deleteQueue';
-import { budgetCodec, budgetFileName, BUDGET_FILE_PATTERN, reserveOn, withoutSpend, type LedgerOptions, type Reservation } from './budgetFile';
+import { budgetCodec, budgetFileName, BUDGET_FILE_PATTERN, reserveOn, withoutSpend, type LedgerOptions, type StoredReservation } from './budgetFile';
 import { DirectoryWatcher } from './directoryWatcher';
 import { JsonDocumentFile, removeStaleTemporaries, type DocumentCodec, type Recovery } from './jsonFile';
 import { acquireOn, leaseCodec, LEASE_FILE, type LeaseDocument, type LeaseRecord, type LeaseRequest, type LeaseResult } from './leaseDocument';
@@ -220,7 +220,7 @@ export class SharedStore {
     return this.write(this.budgetFile(key), (ledger) => ({ next: ledger, result: change(ledger) }));
   }
 
-  reserveDelete(key: string): Promise<Reservation> {
+  reserveDelete(key: string): Promise<StoredReservation> {
     return this.updateBudget(key, (ledger) => reserveOn(ledger, key));
   }
 
@@ -380,7 +380,7 @@ function followedClock(source: Clock | (() => Clock)): Clock {
 }
 
 
-export type { Reservation, LedgerOptions } from './budgetFile';
+export type { StoredReservation, LedgerOptions } from './budgetFile';
 export type { LeaseRecord, LeaseRequest, LeaseResult } from './leaseDocument';
 export type { Recovery } from './jsonFile';
 export type { SessionOp, Tombstone } from './sessionsDocument';

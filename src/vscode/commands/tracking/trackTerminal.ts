@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
-import { commandLineLabel, redactCommandLine } from '../../../core/commandLabel';
+import { commandLineLabel, RUN_LABEL_MAX_LENGTH, redactCommandLine } from '../../../core/commandLabel';
 import type { AddResult } from '../../../core/sessions';
 import type { Services } from '../../services';
 import { trackIds } from '../../tracking';
-
-const MAX_LABEL = 60;
 
 /**
  * "Veriff: Track Sessions from Last Terminal Command": session ids in the output of the last
@@ -38,7 +36,7 @@ export async function trackTerminal(services: Services): Promise<AddResult | und
   if (last.truncated) {
     services.log.warn(`Terminal output of "${command}" was longer than the kept maximum: only its end was searched`);
   }
-  const label = commandLineLabel(last.commandLine, MAX_LABEL);
+  const label = commandLineLabel(last.commandLine, RUN_LABEL_MAX_LENGTH);
   services.log.info(`Terminal command "${command}" (exit code ${last.exitCode ?? 'unknown'}): ${last.output.length} characters of output`);
   return trackIds(services, { text: last.output, typed: false }, {
     source: 'terminal',
