@@ -1,9 +1,9 @@
 'use strict';
 // `npm test`: builds, then runs the unit, integration (real VS Code extension host) and UI (real
 // clicks in a real workbench) layers and ends with one summary line "N passed, N failed".
-// The layers run at the same time (they mostly wait on VS Code and Chromium, and share nothing but
-// the built files); each layer's output is printed whole when it ends and is kept in
-// test-results/<layer>.log. VERIFF_TEST_SERIAL=1 runs them one after another with live output.
+// The unit tests run beside the integration and UI layers, which take turns (each keeps the
+// machine busy drawing a workbench); each layer's output is printed whole when it ends and is kept
+// in test-results/<layer>.log. VERIFF_TEST_SERIAL=1 runs them one after another with live output.
 // usage: node scripts/test.cjs [unit|integration|ui ...]
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -172,13 +172,17 @@ async function main() {
   }
   const serial = layers.length === 1 || process.env.VERIFF_TEST_SERIAL === '1';
   if (!serial) {
-    console.log(`[test] running ${layers.join(', ')} at once; each layer's output is printed when it ends (live in test-results/<layer>.log)`);
+    console.log(`[test] running ${layers.join(', ')} (unit beside the other two); each layer's output is printed when it ends (live in test-results/<layer>.log)`);
   }
+  // The two layers that drive a VS Code take turns (each keeps both cores busy drawing the
+  // workbench); the unit tests run beside them.
+  const running = {};
   const run = async (layer, live) => {
     if (layer !== 'unit') await runtime;
+    if (layer === 'ui' && !serial && running.integration) await running.integration;
     return runLayer(layer, commands[layer], live);
   };
-  const results = serial ? [] : await Promise.all(layers.map((layer) => run(layer, false)));
+  const results = serial ? [] : await Promise.all(layers.map((layer) => (running[layer] = run(layer, false))));
   if (serial) {
     for (const layer of layers) results.push(await run(layer, true));
   }
