@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 // scripts/importCycles.cjs is plain JavaScript run from the repository root.
@@ -27,6 +28,20 @@ describe('import structure of src/', () => {
     const commands = [...graph()].filter(([file]) => file.includes(`${path.sep}commands${path.sep}`) && !file.endsWith('registerCommands.ts'));
     const offenders = commands.flatMap(([file, deps]) =>
       deps.filter((d) => d.includes(`${path.sep}commands${path.sep}`)).map((d) => `${path.basename(file)} → ${path.basename(d)}`),
+    );
+    assert.deepEqual(offenders, []);
+  });
+
+  it('src/core imports neither vscode nor the adapters nor the sandbox (its rules run in plain Node)', () => {
+    const core = path.resolve(__dirname, '..', '..', '..', 'src', 'core');
+    const files = fs.readdirSync(core, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length > 40, `read ${files.length} files`);
+    const specifier = /(?:from|import|require\()\s*['"]([^'"]+)['"]/g;
+    const offenders = files.flatMap((file) =>
+      [...fs.readFileSync(path.join(core, file), 'utf8').matchAll(specifier)]
+        .map((m) => m[1])
+        .filter((spec) => spec === 'vscode' || /(^|\/)(vscode|sandbox)(\/|$)/.test(path.relative(core, path.resolve(core, path.dirname(file), spec)).split(path.sep).join('/')) && spec.startsWith('.'))
+        .map((spec) => `${file} → ${spec}`),
     );
     assert.deepEqual(offenders, []);
   });
