@@ -303,7 +303,7 @@ async function tidyUpSchedule() {
   const { planTidyUp, enqueueTidyUp } = require(out('src', 'core', 'tidyUp.js'));
   const { DeletePipeline, ledgerBudget } = require(out('src', 'core', 'deletePipeline.js'));
   const { queueAttemptResult } = require(out('src', 'core', 'deleteOutcome.js'));
-  const { SessionStore } = require(out('src', 'core', 'sessions.js'));
+  const { SessionStore } = require(out('src', 'core', 'store', 'sessionStore.js'));
   const { FakeTimers } = require(out('test', 'support', 'fakeTimers.js'));
   const N = 23;
   const veriff = await startVeriff();
@@ -401,7 +401,7 @@ process.stdout.write(JSON.stringify({ heapBytes, fileBytes: Buffer.byteLength(te
 
 function memory() {
   step('memory for 10,000 sessions and the import of a 10,000-line tracking file');
-  const r = run(process.execPath, ['--expose-gc', '-e', MEMORY_PROBE, out('src', 'core', 'sessions.js'), out('src', 'core', 'idExtraction.js')]);
+  const r = run(process.execPath, ['--expose-gc', '-e', MEMORY_PROBE, out('src', 'core', 'store', 'sessionStore.js'), out('src', 'core', 'idExtraction.js')]);
   if (r.status !== 0) throw new Error(`memory probe failed:\n${r.tail}`);
   return { node: process.version, ...JSON.parse(r.output) };
 }

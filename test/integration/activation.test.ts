@@ -48,6 +48,8 @@ describe('activation in a real VS Code', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((c) => !registered.has(c));
     assert.deepEqual(missing, []);
+    // Left open, the Output panel would redraw every log line of the whole run.
+    await vscode.commands.executeCommand('workbench.action.closePanel');
   });
 
   it('opens the Veriff view container', async () => {
