@@ -50,11 +50,15 @@ export async function deleteInIntegration(services: Services, integration: Integ
   const key = apiKeyFingerprint(connection.secrets.apiKey);
   const now = services.clock.now();
   const plan = planDelete(candidates, { now });
-  const preview = services.budgetService?.preview(key, plan.send.length) ?? { available: plan.send.length };
+  const preview = services.budgetService.preview(key, plan.send.length);
+  // This integration's reasons (for its messages); the summary holds them with their ids for the caller.
   const notSent: NotSentReason[] = [];
-  for (const { candidate, reason } of plan.notSent) {
+  const skip = (id: string, reason: NotSentReason): void => {
     notSent.push(reason);
-    summary.notSent.push({ id: candidate.id, reason });
+    summary.notSent.push({ id, reason });
+  };
+  for (const { candidate, reason } of plan.notSent) {
+    skip(candidate.id, reason);
     if (reason === 'gone' && candidate.tracked) {
       store.remove(integration.id, [candidate.id]);
       services.log.info(`[${integration.name}] Session ${candidate.id} is gone at Veriff (404): no longer tracked, no delete spent`);
@@ -62,8 +66,7 @@ export async function deleteInIntegration(services: Services, integration: Integ
   }
   const sendable = plan.send.slice(0, preview.available);
   for (const candidate of plan.send.slice(preview.available)) {
-    notSent.push('budget');
-    summary.notSent.push({ id: candidate.id, reason: 'budget' });
+    skip(candidate.id, 'budget');
   }
   if (sendable.length === 0) {
     void reportNothingSent(services, integration, [...plan.notSent, ...plan.send.map((candidate) => ({ candidate, reason: 'budget' as const }))], candidates, preview.blockedText);
@@ -96,7 +99,7 @@ export async function deleteInIntegration(services: Services, integration: Integ
 
   // 4. Send through the pipeline, one at a time; stop at the first answer that makes the rest hopeless.
   // A session deleted by hand leaves the delete queue, so it is never in flight in two places.
-  services.budgetService?.dequeue(sendable.map((c) => c.id));
+  services.budgetService.dequeue(sendable.map((c) => c.id));
   const target = { integrationId: integration.id, integrationName: integration.name, key, client: connection.client };
   const sent: SentResult[] = [];
   const queue = [...sendable];
@@ -110,11 +113,10 @@ export async function deleteInIntegration(services: Services, integration: Integ
       if (step.kind === 'notSent') {
         const reason: NotSentReason = step.reason === 'budget' ? 'budget' : step.reason === 'cancelled' ? 'cancelled' : 'stopped';
         if (step.reason === 'budget') {
-          budgetText = services.budgetService?.preview(key, 1).blockedText;
+          budgetText = services.budgetService.preview(key, 1).blockedText;
         }
         for (const c of [candidate, ...queue.splice(0)]) {
-          notSent.push(reason);
-          summary.notSent.push({ id: c.id, reason });
+          skip(c.id, reason);
         }
         break;
       }
@@ -122,8 +124,7 @@ export async function deleteInIntegration(services: Services, integration: Integ
       tally(summary, candidate.id, step.result);
       if (!continueAfter(step.result)) {
         for (const c of queue.splice(0)) {
-          notSent.push('stopped');
-          summary.notSent.push({ id: c.id, reason: 'stopped' });
+          skip(c.id, 'stopped');
         }
       }
     }
