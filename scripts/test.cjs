@@ -73,11 +73,16 @@ function pruneStaleOutput() {
 
 const children = new Set();
 
+/** Ends the run with `code`, stopping what it started (a runtime install, a layer) first. */
+function stopChildrenAndExit(code) {
+  for (const child of children) child.kill();
+  process.exit(code);
+}
+
 /** Stops at once with one line naming what is missing (the installer's own output is above it). */
 function stopForRuntime(message) {
   console.error(`[test] cannot set up the VS Code test runtime: ${message}`);
-  for (const child of children) child.kill();
-  process.exit(1);
+  stopChildrenAndExit(1);
 }
 
 /**
@@ -148,6 +153,11 @@ function runLayer(layer, args, live) {
 }
 
 async function main() {
+  const unknown = layers.filter((l) => !ALL.includes(l));
+  if (unknown.length > 0) {
+    console.error(`[test] unknown layer ${unknown.join(', ')}; use ${ALL.join(', ')}`);
+    process.exit(2);
+  }
   const started = Date.now();
   const statusBefore = gitStatusPaths();
   const dirtyBefore = statusBefore && new Set(statusBefore);
@@ -155,37 +165,34 @@ async function main() {
   // The runtime installs (first run: ~2 min, mostly downloads and two native compiles) while the
   // extension builds and the unit tests run; the layers that need it start when it is ready.
   const runtime = layers.some((l) => l !== 'unit') && process.env.VERIFF_TEST_VSCODE !== 'desktop' ? setUpRuntime() : Promise.resolve();
-  if (!step('build', process.execPath, ['esbuild.mjs', '--production'])) process.exit(1);
+  if (!step('build', process.execPath, ['esbuild.mjs', '--production'])) stopChildrenAndExit(1);
   pruneStaleOutput();
-  if (!step('compile tests (tsc)', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'])) process.exit(1);
+  if (!step('compile tests (tsc)', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'])) stopChildrenAndExit(1);
   const commands = {
     // Generous: the unit tests share the machine with the other two layers, and a few parse all of src/.
     unit: ['scripts/runMocha.cjs', path.join(resultsDir, 'unit.json'), 'out/test/unit', '30000'],
     integration: ['scripts/runIntegration.cjs', path.join(resultsDir, 'integration.json')],
     ui: ['scripts/runMocha.cjs', path.join(resultsDir, 'ui.json'), 'out/test/ui', '180000', process.env.VERIFF_UI_JOBS ?? '2'],
   };
-  for (const layer of layers) {
-    if (!commands[layer]) {
-      console.error(`[test] unknown layer ${layer}; use ${ALL.join(', ')}`);
-      process.exit(2);
-    }
-  }
   const serial = layers.length === 1 || process.env.VERIFF_TEST_SERIAL === '1';
   if (!serial) {
     console.log(`[test] running ${layers.join(', ')} (unit beside the other two); each layer's output is printed when it ends (live in test-results/<layer>.log)`);
   }
-  // The two layers that drive a VS Code take turns (each keeps both cores busy drawing the
-  // workbench); the unit tests run beside them.
-  const running = {};
-  const run = async (layer, live) => {
-    if (layer !== 'unit') await runtime;
-    if (layer === 'ui' && !serial && running.integration) await running.integration;
-    return runLayer(layer, commands[layer], live);
+  // Serial: one layer after another, live. Otherwise the two layers that drive a VS Code take turns
+  // (each keeps both cores busy drawing the workbench) while the unit tests run beside them.
+  const byLayer = {};
+  const inTurn = async (names, live) => {
+    for (const layer of names) {
+      if (layer !== 'unit') await runtime;
+      byLayer[layer] = await runLayer(layer, commands[layer], live);
+    }
   };
-  const results = serial ? [] : await Promise.all(layers.map((layer) => (running[layer] = run(layer, false))));
   if (serial) {
-    for (const layer of layers) results.push(await run(layer, true));
+    await inTurn(layers, true);
+  } else {
+    await Promise.all([inTurn(layers.filter((l) => l === 'unit'), false), inTurn(layers.filter((l) => l !== 'unit'), false)]);
   }
+  const results = layers.map((layer) => byLayer[layer]);
   const totals = { passed: 0, failed: 0, pending: 0 };
   const lines = [];
   for (const [i, layer] of layers.entries()) {
