@@ -128,6 +128,19 @@ export async function openVeriffSidebar(page: Page): Promise<Locator> {
   return page.locator('.sidebar');
 }
 
+/** Opens the Explorer from the activity bar (so that opening the Veriff view later shows it afresh). */
+export async function openExplorer(page: Page): Promise<void> {
+  await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
+  await page.locator('.sidebar .composite.title', { hasText: /explorer/i }).first().waitFor({ timeout: 30000 });
+}
+
+/** "Veriff: Track Sessions…" from the palette, answering its two prompts. */
+export async function trackFromPalette(page: Page, ids: readonly string[], runLabel: string): Promise<void> {
+  await runFromPalette(page, 'Veriff: Track Sessions…');
+  await answerQuickInput(page, /Session ids to track/, ids.join(' '));
+  await answerQuickInput(page, /Run label/, runLabel);
+}
+
 /** Runs a command through the command palette (F1, type, Enter). */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { answerQuickInput, chooseFromContextMenu, chooseFromOpenMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForNotification, waitForText, setCredentialsFromPalette } from '../support/workbench';
+import { openExplorer, trackFromPalette, chooseFromContextMenu, chooseFromOpenMenu, confirmDialog, openVeriffSidebar, screenshot, useWorkbenchWithMockVeriff, waitForNotification, waitForText, setCredentialsFromPalette } from '../support/workbench';
 
 /** The budget's status-bar entry (found by its accessible name, as a screen reader would). */
 function budgetItem(page: Page): Locator {
@@ -25,11 +25,8 @@ describe('UI: the delete budget in the status bar and Tidy Up', function () {
     await waitForText(budgetItem(page), /5\/5 · 10\/10/);
 
     // Track from the Explorer: opening the Veriff view afterwards fetches the new sessions' statuses.
-    await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
-    await page.locator('.sidebar .composite.title', { hasText: /explorer/i }).first().waitFor({ timeout: 30000 });
-    await runFromPalette(page, 'Veriff: Track Sessions…');
-    await answerQuickInput(page, /Session ids to track/, [...approved, submitted].join(' '));
-    await answerQuickInput(page, /Run label/, 'ui-run');
+    await openExplorer(page);
+    await trackFromPalette(page, [...approved, submitted], 'ui-run');
     const sidebar = await openVeriffSidebar(page);
     const row = sidebar.locator(`.monaco-list-row[aria-label*="${approved[0]}"]`);
     await waitForText(row, /approved/);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { sign } from '../../src/core/signing';
-import { answerQuickInput, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForText, setCredentialsFromPalette } from '../support/workbench';
+import { openExplorer, trackFromPalette, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForText, setCredentialsFromPalette } from '../support/workbench';
 
 describe('UI: Delete Session from the Veriff sidebar', function () {
   this.timeout(180000);
@@ -14,12 +14,9 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
     // The Veriff icon in the activity bar means the extension's contributions are loaded; then
     // back to the Explorer, so that the Veriff view opens again once the sessions are tracked.
     await openVeriffSidebar(page);
-    await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
-    await page.locator('.sidebar .composite.title', { hasText: /explorer/i }).first().waitFor({ timeout: 30000 });
+    await openExplorer(page);
     await setCredentialsFromPalette(page, mock());
-    await runFromPalette(page, 'Veriff: Track Sessions…');
-    await answerQuickInput(page, /Session ids to track/, ids.join(' '));
-    await answerQuickInput(page, /Run label/, 'ui-run');
+    await trackFromPalette(page, ids, 'ui-run');
 
     const sidebar = await openVeriffSidebar(page);
     await waitForText(sidebar.locator('.monaco-list-row', { hasText: 'ui-run' }).first(), /ui-run.*5 sessions/);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import {
+  openExplorer,
   answerQuickInput,
   chooseFromOpenMenu,
   openContextMenu,
@@ -76,8 +77,7 @@ describe('UI: the Veriff sidebar in a real workbench', function () {
   it(`keeps a row's context menu open while ${SESSIONS} statuses arrive, and "Copy Session ID" copies that row's id`, async () => {
     const page = wb().page;
     await openVeriffSidebar(page);
-    await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
-    await page.locator('.sidebar .composite.title', { hasText: /explorer/i }).first().waitFor({ timeout: 30000 });
+    await openExplorer(page);
     await setCredentialsFromPalette(page, mock());
     await runFromPalette(page, 'Veriff: Track Sessions…');
     await answerQuickInput(page, /Session ids to track/, ids.join(' '));
