@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { startMockVeriff, type MockVeriff } from './mockVeriff';
-import { readmeImageTarget, repoRoot, screenshotDir } from './readmeImages';
+import { readmeImageTarget, repoRoot, screenshotDir, screenshotScale } from './readmeImages';
 
 export { repoRoot, screenshotDir };
 
@@ -27,7 +27,7 @@ const runtime = {
   },
   paths: require(path.join(repoRoot, 'scripts', 'runtime', 'paths.cjs')) as { nodeBinary: string; codeServerEntry: string },
   browser: require(path.join(repoRoot, 'scripts', 'runtime', 'browser.cjs')) as {
-    launchBrowser(opts?: { viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; close(): Promise<void> }>;
+    launchBrowser(opts?: { viewport?: { width: number; height: number }; deviceScaleFactor?: number }): Promise<{ context: BrowserContext; close(): Promise<void> }>;
   },
 };
 
@@ -98,7 +98,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<Workbench> 
     fs.rmSync(workspace, { recursive: true, force: true });
   };
   try {
-    browser = await runtime.browser.launchBrowser();
+    browser = await runtime.browser.launchBrowser({ deviceScaleFactor: screenshotScale() });
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     const url = runtime.codeServer.workbenchUrl(server, {
       folder: workspace,
@@ -297,6 +297,28 @@ export async function answerQuickInput(page: Page, prompt: RegExp, text: string)
   await waitForText(widget, prompt);
   await widget.locator('input').first().fill(text);
   await page.keyboard.press('Enter');
+}
+
+/**
+ * In an open multi-select quick pick, types `filter` and checks the one row left, as a user would
+ * click it. It clicks only while the row is unchecked: under load the list can re-render between
+ * the filter and the click, and a click on the old row is lost; a second blind click would uncheck.
+ */
+export async function checkInQuickPick(page: Page, filter: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('input').first().fill(filter);
+  const rows = widget.locator('.quick-input-list .monaco-list-row');
+  const row = rows.filter({ hasText: filter }).first();
+  const checked = widget.locator('.quick-input-list .monaco-list-row[aria-checked="true"]', { hasText: filter });
+  for (const deadline = Date.now() + 30000; (await rows.count()) !== 1 || !(await row.isVisible()); ) {
+    if (Date.now() > deadline) throw new Error(`the quick pick did not filter to the one row "${filter}" (${await rows.count()} rows)`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (let attempt = 1; (await checked.count()) === 0; attempt++) {
+    if (attempt > 3) throw new Error(`three clicks did not check the quick pick row "${filter}"`);
+    await row.click();
+    await checked.waitFor({ timeout: 5000 }).catch(() => undefined);
+  }
 }
 
 /** Checks the modal dialog's text against `expected`, clicks `button` and returns the text. */
