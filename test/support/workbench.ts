@@ -149,15 +149,28 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   const input = widget.locator('input');
   await input.waitFor({ state: 'visible', timeout: 15000 });
   await input.fill(`>${title}`);
-  // Click the row whose label is exactly the title (Enter would run whichever row is on top, and
-  // the list may still be settling).
+  // Accept the row whose label is exactly the title, once the list has settled on it as the
+  // focused row (Enter runs whichever row is focused; a click on a row that a late re-render
+  // replaces is lost, and the command never runs). Accepting is seen in the input: the palette
+  // closes or the command's own prompt replaces the text.
   const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const row = widget
-    .locator('.monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) }) })
-    .first();
+  const exact = page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) });
+  const row = widget.locator('.monaco-list-row').filter({ has: exact }).first();
   await row.waitFor({ timeout: 15000 });
-  await row.click();
+  const box = widget.locator('.quick-input-box input').first();
+  const accepted = async (): Promise<boolean> => !(await box.isVisible()) || (await box.inputValue()) !== `>${title}`;
+  for (let attempt = 1; !(await accepted()); attempt++) {
+    if (attempt > 3) throw new Error(`the palette did not run "${title}"`);
+    const focused = widget.locator('.monaco-list-row.focused').filter({ has: exact });
+    if (await focused.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+      await page.keyboard.press('Enter');
+    } else {
+      await row.click();
+    }
+    for (const deadline = Date.now() + 5000; Date.now() < deadline && !(await accepted()); ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /**
