@@ -298,8 +298,12 @@ export function screenshotOnFailure(getWorkbench: () => Workbench | undefined, p
     if (this.currentTest?.state === 'failed' && wb) {
       const name = `${prefix}${this.currentTest.title.replace(/\W+/g, '-')}`;
       await screenshot(wb.page, name);
-      // The extension's log next to the picture, for diagnosis (it never holds secrets).
+      // The extension's log next to the picture, for diagnosis (it never holds secrets), and the
+      // workbench's own logs (server, extension host, output channels) in a folder beside it.
       fs.writeFileSync(path.join(screenshotDir, `${name}.log`), readVeriffLog(wb));
+      const logs = path.join(wb.server.userDataDir, 'logs');
+      if (fs.existsSync(logs)) fs.cpSync(logs, path.join(screenshotDir, `${name}-logs`), { recursive: true });
+      if (fs.existsSync(wb.server.logFile)) fs.copyFileSync(wb.server.logFile, path.join(screenshotDir, `${name}-code-server.log`));
     }
   };
 }
