@@ -141,6 +141,15 @@ export async function trackFromPalette(page: Page, ids: readonly string[], runLa
   await answerQuickInput(page, /Run label/, runLabel);
 }
 
+/** Checks `condition` every 100 ms until it holds (true) or `timeoutMs` has passed (false). */
+export async function pollUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; !(await condition()); ) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
 /** Runs a command through the command palette (F1, type, Enter). */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
@@ -167,9 +176,7 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
     } else {
       await row.click();
     }
-    for (const deadline = Date.now() + 5000; Date.now() < deadline && !(await accepted()); ) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await pollUntil(accepted, 5000);
   }
 }
 
@@ -327,9 +334,8 @@ export async function checkInQuickPick(page: Page, filter: string): Promise<void
   const rows = widget.locator('.quick-input-list .monaco-list-row');
   const row = rows.filter({ hasText: filter }).first();
   const checked = widget.locator('.quick-input-list .monaco-list-row[aria-checked="true"]', { hasText: filter });
-  for (const deadline = Date.now() + 30000; (await rows.count()) !== 1 || !(await row.isVisible()); ) {
-    if (Date.now() > deadline) throw new Error(`the quick pick did not filter to the one row "${filter}" (${await rows.count()} rows)`);
-    await new Promise((r) => setTimeout(r, 100));
+  if (!(await pollUntil(async () => (await rows.count()) === 1 && (await row.isVisible()), 30000))) {
+    throw new Error(`the quick pick did not filter to the one row "${filter}" (${await rows.count()} rows)`);
   }
   for (let attempt = 1; (await checked.count()) === 0; attempt++) {
     if (attempt > 3) throw new Error(`three clicks did not check the quick pick row "${filter}"`);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { sign } from '../../src/core/signing';
-import { checkInQuickPick, openExplorer, trackFromPalette, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForText, setCredentialsFromPalette } from '../support/workbench';
+import { checkInQuickPick, openExplorer, pollUntil, trackFromPalette, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForText, setCredentialsFromPalette } from '../support/workbench';
 
 describe('UI: Delete Session from the Veriff sidebar', function () {
   this.timeout(180000);
@@ -84,10 +84,7 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
     await rows[0].click();
     await rows[1].click({ modifiers: ['Control'] });
     const selected = page.locator('.sidebar .monaco-list-row.selected');
-    for (const deadline = Date.now() + 10000; (await selected.count()) !== 2; ) {
-      assert.ok(Date.now() < deadline, `two rows selected (now ${await selected.count()})`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    assert.ok(await pollUntil(async () => (await selected.count()) === 2, 10000), `two rows selected (now ${await selected.count()})`);
     await page.keyboard.press('Delete');
     await confirmDialog(page, /Delete 2 sessions\?.*This uses 2 of/s);
     await rows[0].waitFor({ state: 'detached', timeout: 30000 });
