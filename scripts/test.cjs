@@ -71,6 +71,14 @@ function pruneStaleOutput() {
   }
 }
 
+/** A UI failure leaves its picture and logs as test-results/screenshots/failed-*; they describe one run only. */
+function clearFailureArtifacts() {
+  const dir = path.join(resultsDir, 'screenshots');
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (name.startsWith('failed-')) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
+}
+
 const children = new Set();
 
 /** Ends the run with `code`, stopping what it started (a runtime install, a layer) first. */
@@ -222,6 +230,7 @@ async function main() {
   const statusBefore = gitStatusPaths();
   const dirtyBefore = statusBefore && new Set(statusBefore);
   fs.mkdirSync(resultsDir, { recursive: true });
+  if (layers.includes('ui')) clearFailureArtifacts();
   // The runtime installs (first run: ~1.5 min, mostly downloads and two native compiles) while the
   // extension builds and the unit tests run; the jobs that need it start when it is ready.
   const runtime = layers.some((l) => l !== 'unit') && process.env.VERIFF_TEST_VSCODE !== 'desktop' ? setUpRuntime() : Promise.resolve();
