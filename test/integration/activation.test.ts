@@ -12,6 +12,16 @@ describe('activation in a real VS Code', () => {
     assert.equal(typeof vscode.commands.executeCommand, 'function');
   });
 
+  it('runs in a test workbench without the unrelated Node-only built-ins (scripts/runtime/builtinExtensions.cjs), with the rest', () => {
+    for (const id of ['vscode.git', 'vscode.github', 'GitHub.copilot-chat', 'ms-vscode.js-debug']) {
+      assert.equal(vscode.extensions.getExtension(id), undefined, `${id} is not loaded`);
+    }
+    // Those with a web entry point stay: the browser side lists them whatever the server's folder holds.
+    for (const id of ['vscode.theme-defaults', 'vscode.github-authentication', 'vscode.json-language-features', 'vscode.typescript-language-features']) {
+      assert.ok(vscode.extensions.getExtension(id), `${id} is there`);
+    }
+  });
+
   it('activates by itself after start-up, with the view closed and no command run (onStartupFinished)', async function () {
     this.timeout(30000);
     const ext = vscode.extensions.getExtension(EXTENSION_ID);

@@ -30,17 +30,25 @@ describe('test runtime: the built-in extensions a test workbench loads', () => {
   afterEach(() => fs.rmSync(cache, { recursive: true, force: true }));
 
   it('links every installed one but those not loaded, and makes the folder once', () => {
-    for (const name of ['theme-defaults', 'git', 'json-language-features', 'markdown-basics', 'node_modules']) {
+    for (const name of ['theme-defaults', 'git', 'copilot', 'markdown-basics', 'node_modules']) {
       fs.mkdirSync(path.join(source, name));
     }
     fs.writeFileSync(path.join(source, 'package.json'), '{}');
     const { dir, notLoaded } = buildIn(cache);
-    assert.ok(notLoaded.includes('git') && notLoaded.includes('json-language-features'));
+    assert.ok(notLoaded.includes('git') && notLoaded.includes('copilot'));
     assert.deepEqual(fs.readdirSync(dir).sort(), ['markdown-basics', 'node_modules', 'package.json', 'theme-defaults']);
     assert.equal(fs.realpathSync(path.join(dir, 'theme-defaults')), fs.realpathSync(path.join(source, 'theme-defaults')));
     fs.mkdirSync(path.join(source, 'added-later'));
     assert.equal(buildIn(cache).dir, dir);
     assert.equal(fs.existsSync(path.join(dir, 'added-later')), false, 'an existing folder is used as it is');
     assert.deepEqual(fs.readdirSync(cache).filter((n) => n.endsWith('.tmp')), [], 'nothing half-built is left');
+  });
+
+  it('keeps a listed one that has a web entry point (the browser side would list it and fail to activate it)', () => {
+    fs.mkdirSync(path.join(source, 'git'));
+    fs.writeFileSync(path.join(source, 'git', 'package.json'), JSON.stringify({ name: 'git', main: './out/main', browser: './dist/browser/main' }));
+    fs.mkdirSync(path.join(source, 'github'));
+    fs.writeFileSync(path.join(source, 'github', 'package.json'), JSON.stringify({ name: 'github', main: './out/extension' }));
+    assert.deepEqual(fs.readdirSync(buildIn(cache).dir).sort(), ['git']);
   });
 });
