@@ -281,28 +281,26 @@ describe('sessions tree view', () => {
     assert.match(String(itemAfter.description), /^declined/);
   });
 
-  it('handles 10,000 sessions quickly', async () => {
+  // How fast is measured by `npm run bench` (the tree rows, 10,000 sessions), not by a timed test:
+  // a bound here failed once on a loaded machine (1621 ms against 1500). This checks what makes it
+  // fast: rows are built once and reused while nothing they show changes.
+  it('handles 10,000 sessions: every row once, and the same item again while nothing it shows changed', async () => {
     const ids = Array.from({ length: 10_000 }, () => randomUUID());
     s.sessions.store.add(integrationId, ids, { source: 'file', label: 'big-run' });
-    const started = performance.now();
     const roots = groups(s);
     const rows = roots.flatMap((g) => tree(s).getChildren(g));
-    for (const node of [...roots, ...rows]) {
-      tree(s).getTreeItem(node);
-    }
-    const first = performance.now() - started;
     assert.equal(rows.length, 10_000);
-    // Best of five: the bound is about the cache, not the other processes of a busy machine.
-    let cached = Infinity;
-    for (let run = 0; run < 5; run++) {
-      const again = performance.now();
-      for (const node of rows) {
-        tree(s).getTreeItem(node);
-      }
-      cached = Math.min(cached, performance.now() - again);
-    }
-    assert.ok(first < 1500, `first render of 10,000 rows took ${first.toFixed(0)} ms`);
-    assert.ok(cached < 200, `cached items took ${cached.toFixed(0)} ms`);
+    const first = rows.map((node) => tree(s).getTreeItem(node));
+    assert.equal(new Set(first.map((item) => item.id)).size, 10_000, 'one row per session');
+    const again = rows.map((node) => tree(s).getTreeItem(node));
+    assert.equal(again.filter((item, i) => item !== first[i]).length, 0, 'no row is built again');
+    const changed = rows[1234];
+    assert.equal(changed.kind, 'session');
+    if (changed.kind !== 'session') return;
+    s.sessions.store.updateStatus(integrationId, changed.session.id, 'approved');
+    const afterChange = tree(s).getChildren(roots[0]);
+    const rebuilt = afterChange.map((node) => tree(s).getTreeItem(node)).filter((item) => !first.includes(item));
+    assert.equal(rebuilt.length, 1, 'only the changed row is built again');
     assert.equal(tree(s).deletableCount(), 10_000);
   });
 
