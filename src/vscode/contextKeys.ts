@@ -27,11 +27,13 @@ export class ContextKeys {
 
 /**
  * Keeps `veriff.hasCredentials` in step with the integrations: it hides the commands that need
- * credentials from the palette and the menus until there are some.
+ * credentials from the palette and the menus until there are some. `veriff.activeIsSandbox`: the
+ * active integration is the local sandbox's (its commands show).
  */
 export function trackCredentialsContext(services: KeyedParts): vscode.Disposable {
   const update = (): void => {
     void services.contextKeys.set('veriff.hasCredentials', services.credentials.list().length > 0);
+    void services.contextKeys.set('veriff.activeIsSandbox', services.credentials.active()?.sandbox === true);
   };
   update();
   return services.credentials.onDidChange(update);

@@ -5,7 +5,7 @@ import type { Outcome } from '../core/http/outcomes';
 import type { SessionStatus } from '../core/status';
 import { STATUS_CONCURRENCY } from '../core/statusRefresh';
 
-import { describeFailure } from './failures';
+import { describeFailure } from './failureText';
 import type { Services } from './services';
 import { SESSIONS_VIEW_ID } from './sessionArgs';
 import type { Connection } from './veriffAccess';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { describeFailure, showFailure, showNoIntegration } from '../../failures';
+import { showFailure, showNoIntegration } from '../../failures';
+import { describeFailure } from '../../failureText';
 import type { Services } from '../../services';
 import { byIntegration, resolveSessionArgs } from '../../sessionArgs';
 import { emptyRefreshSummary, mergeRefresh, refreshIntegration, type RefreshSummary } from '../../sessionStatuses';
