@@ -13,11 +13,12 @@ import { AutoRefresher } from './vscode/autoRefresher';
 import { SessionTreeProvider } from './vscode/sessionTree';
 import { registerSessionsView } from './vscode/sessionsView';
 import type { LocalSandbox } from './vscode/sandbox/localSandbox';
-import { loadSandboxPart } from './vscode/sandbox/loadSandboxPart';
+import { isSandboxPartLoaded, loadSandboxPart } from './vscode/sandbox/loadSandboxPart';
 import { sandboxWorkAtStart } from './vscode/sandbox/sandboxAtStart';
 import { guard } from './vscode/failures';
 import type { DeletePipeline } from './core/deletePipeline';
-import { loadVeriffPart } from './vscode/loadVeriffPart';
+import { isUndiciLoaded, isVeriffPartLoaded, loadVeriffPart } from './vscode/loadVeriffPart';
+import { commandsLoad } from './vscode/commands/loadCommands';
 import { buildSessionsApi, type SessionsApi } from './vscode/extensionApi';
 import { ContextKeys, trackCredentialsContext, trackSessionCountContext } from './vscode/contextKeys';
 import { TerminalOutputRecorder } from './vscode/terminalOutput';
@@ -26,7 +27,6 @@ import { TestRunOffer } from './vscode/testRunOffer';
 import { BudgetService } from './vscode/budget/budgetService';
 import { BudgetTimeSource } from './vscode/budget/budgetTime';
 import { BudgetStatusBar } from './vscode/budget/budgetStatusBar';
-import { isUndiciLoaded } from './vscode/loadVeriffPart';
 import { isSandboxLoaded } from './vscode/sandbox/loadSandbox';
 import { withSerialisedGlobalState } from './vscode/storage/serialisedMemento';
 
@@ -41,6 +41,8 @@ export interface VeriffTestSessionsApi extends SessionsApi {
     isUndiciLoaded(): boolean;
     /** Whether the sandbox server (dist/sandbox.js) has been loaded in this extension host. */
     isSandboxLoaded(): boolean;
+    /** Which lazy parts are loaded: the command bodies (with how long their `require` took), what talks to Veriff, the sandbox adapter. */
+    lazyParts(): { commands: boolean; commandsLoadMs?: number; veriff: boolean; localSandbox: boolean };
   };
 }
 
@@ -101,7 +103,12 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
     void sandboxWorkAtStart(context).then((work) => (work ? sandbox().resume() : undefined));
   }
   const testHooks = context.extensionMode === vscode.ExtensionMode.Test || process.env.VERIFF_TEST_HOOKS === '1';
-  return { version: 1, ...sessionsApi, ...(testHooks ? { testing: { services, activationMs, isUndiciLoaded, isSandboxLoaded } } : {}) };
+  return { version: 1, ...sessionsApi, ...(testHooks ? { testing: { services, activationMs, isUndiciLoaded, isSandboxLoaded, lazyParts } } : {}) };
+}
+
+function lazyParts(): { commands: boolean; commandsLoadMs?: number; veriff: boolean; localSandbox: boolean } {
+  const commands = commandsLoad();
+  return { commands: commands.loaded, commandsLoadMs: commands.ms, veriff: isVeriffPartLoaded(), localSandbox: isSandboxPartLoaded() };
 }
 
 function withGetter<T extends object, K extends string, V>(target: T, key: K, get: () => V): T & Record<K, V> {
