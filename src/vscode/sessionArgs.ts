@@ -5,6 +5,7 @@ import type { TrackedSession } from '../core/sessions';
 import type { SessionStatus } from '../core/status';
 import type { CredentialStore } from './credentials';
 import type { ViewFocus } from './viewFocus';
+import { SESSIONS_VIEW_ID } from './viewIds';
 
 /** The parts argument resolution reads: the integrations, and the sessions view's focus and selection. */
 interface ArgParts {
@@ -46,9 +47,6 @@ export interface ResolvedArgs {
   /** Ids were given as text but no integration is active to resolve them against. */
   noIntegration: boolean;
 }
-
-/** The sessions view (package.json `views`). */
-export const SESSIONS_VIEW_ID = 'veriff.sessions';
 
 /** What the tree's keybindings pass (package.json `keybindings[].args`): "the rows selected in the view". */
 export const VIEW_SELECTION_ARG = { selectionOf: SESSIONS_VIEW_ID } as const;

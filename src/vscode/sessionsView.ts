@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from './services';
-import { SESSIONS_VIEW_ID } from './sessionArgs';
+import { SESSIONS_VIEW_ID } from './viewIds';
 import { AGE_TICK_MS } from './sessionTree';
 import { ViewFocus } from './viewFocus';
 

@@ -2,7 +2,7 @@
 // loadCommands.ts; registerCommands.ts registers thin handlers that call into it, so activation
 // pays for none of it.
 import type { Services } from '../services';
-import { fromTree } from './register';
+import { fromTree } from './fromTree';
 import { showLog } from './showLog';
 import { showBudget } from './budget/showBudget';
 import { removeCredentials } from './credentials/removeCredentials';
