@@ -1,9 +1,13 @@
 // Builds dist/extension.js (the activation path) and the bundles it loads only when needed:
 //   dist/commands.js  the command bodies (prompts, the delete flow, tidy-up, the budget view…),
 //                     on the first command run
-//   dist/veriff.js    the Veriff client (signing, answers, error codes), on the first request
-//   dist/queue.js     the delete pipeline's queue runner, when the delete queue has work
+//   dist/veriff.js    what talks to Veriff: the client, the delete pipeline, the queue runner,
+//                     status refreshes; on the first request or delete, or when the queue has work
+//   dist/tracking.js  turning text into tracked sessions (ids, the tracking-file reader), when
+//                     a tracking file has news, the API tracks, or a tracking command runs
 //   dist/undici.js    the HTTP stack, on the first request
+//   dist/localSandbox.js  the VS Code side of the sandbox and the demo, on a sandbox command, or at
+//                     activation when a sandbox was running or left a sandbox.json
 //   dist/sandbox.js   the local Veriff sandbox server, when the sandbox starts or the demo runs
 //   dist/lockfile.js  proper-lockfile, on the first write of a shared store
 // Each lazy part is `require`d by exactly one loader in the sources; esbuild rewrites that
@@ -31,6 +35,7 @@ const parts = [
   { name: 'extension', entry: 'src/extension.ts' },
   { name: 'veriff', entry: 'src/vscode/veriffPart.ts', loader: 'src/vscode/loadVeriffPart.ts' },
 
+  { name: 'tracking', entry: 'src/vscode/trackingPart.ts', loader: 'src/vscode/loadTrackingPart.ts' },
   {
     name: 'commands',
     entry: 'src/vscode/commands/commandBodies.ts',

@@ -5,7 +5,7 @@
 //   sizes         the .vsix and dist/ (raw and gzip, per file)
 //   load          require('dist/extension.js') with a stub 'vscode' in a fresh Node (median)
 //   activation    `activate` in a REAL VS Code extension host (code-server), every lazy bundle
-//                 (commands, veriff, localSandbox, sandbox, undici) confirmed unloaded; the first
+//                 (commands, veriff, tracking, localSandbox, sandbox, undici) confirmed unloaded; the first
 //                 command, which loads dist/commands.js, and the same command again;
 //                 the sessions tree's getChildren/getTreeItem with 10,000 sessions in the same host
 //   delete        a signed DELETE round trip against the local Veriff server: the extension's client

@@ -19,6 +19,7 @@ import { guard } from './vscode/failures';
 import type { DeletePipeline } from './core/deletePipeline';
 import { isUndiciLoaded, isVeriffPartLoaded, loadVeriffPart } from './vscode/loadVeriffPart';
 import { commandsLoad } from './vscode/commands/loadCommands';
+import { isTrackingPartLoaded } from './vscode/loadTrackingPart';
 import { buildSessionsApi, type SessionsApi } from './vscode/extensionApi';
 import { ContextKeys, trackCredentialsContext, trackSessionCountContext } from './vscode/contextKeys';
 import { TerminalOutputRecorder } from './vscode/terminalOutput';
@@ -41,8 +42,8 @@ export interface VeriffTestSessionsApi extends SessionsApi {
     isUndiciLoaded(): boolean;
     /** Whether the sandbox server (dist/sandbox.js) has been loaded in this extension host. */
     isSandboxLoaded(): boolean;
-    /** Which lazy parts are loaded: the command bodies (with how long their `require` took), what talks to Veriff, the sandbox adapter. */
-    lazyParts(): { commands: boolean; commandsLoadMs?: number; veriff: boolean; localSandbox: boolean };
+    /** Which lazy parts are loaded: the command bodies (with how long their `require` took), what talks to Veriff, tracking from text, the sandbox adapter. */
+    lazyParts(): { commands: boolean; commandsLoadMs?: number; veriff: boolean; tracking: boolean; localSandbox: boolean };
   };
 }
 
@@ -106,9 +107,9 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   return { version: 1, ...sessionsApi, ...(testHooks ? { testing: { services, activationMs, isUndiciLoaded, isSandboxLoaded, lazyParts } } : {}) };
 }
 
-function lazyParts(): { commands: boolean; commandsLoadMs?: number; veriff: boolean; localSandbox: boolean } {
+function lazyParts(): { commands: boolean; commandsLoadMs?: number; veriff: boolean; tracking: boolean; localSandbox: boolean } {
   const commands = commandsLoad();
-  return { commands: commands.loaded, commandsLoadMs: commands.ms, veriff: isVeriffPartLoaded(), localSandbox: isSandboxPartLoaded() };
+  return { commands: commands.loaded, commandsLoadMs: commands.ms, veriff: isVeriffPartLoaded(), tracking: isTrackingPartLoaded(), localSandbox: isSandboxPartLoaded() };
 }
 
 function withGetter<T extends object, K extends string, V>(target: T, key: K, get: () => V): T & Record<K, V> {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { VeriffTestSessionsApi } from '../../src/extension';
 
 const EXTENSION_ID = 'veriff-test-sessions.veriff-test-sessions';
-const LAZY_BUNDLES = ['commands.js', 'veriff.js', 'localSandbox.js', 'sandbox.js', 'undici.js'];
+const LAZY_BUNDLES = ['commands.js', 'veriff.js', 'tracking.js', 'localSandbox.js', 'sandbox.js', 'undici.js'];
 
 function distInRequireCache(extensionPath: string): string[] {
   const dist = path.join(extensionPath, 'dist') + path.sep;
@@ -34,14 +34,14 @@ describe('activation in a real VS Code', () => {
   });
 
   // The first test file of the host: nothing has run a command, sent a request or started the sandbox yet.
-  it('loads none of the lazy parts to activate: command bodies, Veriff client and queue, sandbox adapter and server, HTTP stack', async () => {
+  it('loads none of the lazy parts to activate: command bodies, Veriff client and queue, tracking, sandbox adapter and server, HTTP stack', async () => {
     const ext = vscode.extensions.getExtension<VeriffTestSessionsApi>(EXTENSION_ID);
     assert.ok(ext, 'extension is loaded');
     const api = await ext.activate();
     assert.ok(api.testing, 'test hooks are exposed');
     assert.equal(api.testing.isUndiciLoaded(), false, 'undici is not loaded');
     assert.equal(api.testing.isSandboxLoaded(), false, 'the sandbox server is not loaded');
-    assert.deepEqual(api.testing.lazyParts(), { commands: false, commandsLoadMs: undefined, veriff: false, localSandbox: false });
+    assert.deepEqual(api.testing.lazyParts(), { commands: false, commandsLoadMs: undefined, veriff: false, tracking: false, localSandbox: false });
     const bundles = distInRequireCache(ext.extensionPath);
     assert.ok(bundles.includes('extension.js'), 'the main bundle is in require.cache (so the check sees the extension)');
     assert.deepEqual(bundles.filter((b) => LAZY_BUNDLES.includes(b)), [], 'no lazy bundle is');
