@@ -1,14 +1,14 @@
 'use strict';
-// Runs mocha on every *.test.js under a folder and writes {passed, failed, pending} to a JSON file,
-// so scripts/test.cjs can print one summary for all layers.
-// usage: node scripts/runMocha.cjs <results.json> <folder> [timeoutMs] [jobs]
-// With jobs > 1 the files run in that many worker processes at once (mocha's parallel mode).
+// Runs mocha on one test file or on every *.test.js under a folder and writes {passed, failed,
+// pending} to a JSON file, so scripts/test.cjs can print one summary for all layers.
+// usage: node scripts/runMocha.cjs <results.json> <folder or file> [timeoutMs]
 const fs = require('node:fs');
 const path = require('node:path');
 const Mocha = require('mocha');
 
 function testFiles(dir) {
   if (!fs.existsSync(dir)) return [];
+  if (fs.statSync(dir).isFile()) return [dir];
   return fs
     .readdirSync(dir, { recursive: true })
     .filter((f) => f.endsWith('.test.js'))
@@ -16,9 +16,8 @@ function testFiles(dir) {
     .sort();
 }
 
-const [resultsFile, folder, timeout, jobs] = process.argv.slice(2);
-const parallel = Number(jobs ?? 1) > 1;
-const mocha = new Mocha({ reporter: 'spec', timeout: Number(timeout ?? 10000), color: false, ...(parallel ? { parallel, jobs: Number(jobs) } : {}) });
+const [resultsFile, folder, timeout] = process.argv.slice(2);
+const mocha = new Mocha({ reporter: 'spec', timeout: Number(timeout ?? 10000), color: false });
 if (process.env.MOCHA_GREP) mocha.grep(process.env.MOCHA_GREP);
 for (const file of testFiles(folder)) mocha.addFile(path.resolve(file));
 const runner = mocha.run((failures) => {

@@ -1,9 +1,9 @@
 'use strict';
 // `npm test`: builds, then runs the unit, integration (real VS Code extension host) and UI (real
 // clicks in a real workbench) layers and ends with one summary line "N passed, N failed".
-// The unit tests run beside the integration and UI layers, which take turns (each keeps the
-// machine busy drawing a workbench); each layer's output is printed whole when it ends and is kept
-// in test-results/<layer>.log. VERIFF_TEST_SERIAL=1 runs them one after another with live output.
+// The work is cut into jobs (the unit layer, the integration layer, each UI test file) that run two
+// at a time (VERIFF_TEST_JOBS); each job's output is printed whole when it ends and is kept in
+// test-results/. VERIFF_TEST_SERIAL=1 runs them one after another with live output.
 // usage: node scripts/test.cjs [unit|integration|ui ...]
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -71,6 +71,14 @@ function pruneStaleOutput() {
   }
 }
 
+/** A UI failure leaves its picture and logs as test-results/screenshots/failed-*; they describe one run only. */
+function clearFailureArtifacts() {
+  const dir = path.join(resultsDir, 'screenshots');
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (name.startsWith('failed-')) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
+}
+
 const children = new Set();
 
 /** Ends the run with `code`, stopping what it started (a runtime install, a layer) first. */
@@ -118,38 +126,98 @@ function setUpRuntime() {
 }
 
 /**
- * Runs one layer's command. Live: its output goes to this terminal. Otherwise it goes to
- * test-results/<layer>.log and is printed whole once the layer ends, so layers running at the same
- * time do not interleave their lines.
+ * Runs one job (a layer, or one UI test file). Live: its output goes to this terminal. Otherwise it
+ * goes to its log file and is printed whole once the job ends, so jobs running at the same time do
+ * not interleave their lines.
  */
-function runLayer(layer, args, live) {
-  const file = path.join(resultsDir, `${layer}.json`);
-  fs.rmSync(file, { force: true });
-  const logFile = path.join(resultsDir, `${layer}.log`);
+function runJob(job, live) {
+  fs.rmSync(job.results, { force: true });
+  fs.mkdirSync(path.dirname(job.log), { recursive: true });
   const started = Date.now();
   return new Promise((resolve) => {
-    const log = live ? undefined : fs.openSync(logFile, 'w');
-    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: live ? 'inherit' : ['ignore', log, log], env: process.env });
+    const log = live ? undefined : fs.openSync(job.log, 'w');
+    const child = spawn(process.execPath, job.args, { cwd: repoRoot, stdio: live ? 'inherit' : ['ignore', log, log], env: process.env });
     children.add(child);
     let ended = false;
     const done = (code) => {
       if (ended) return;
       ended = true;
       children.delete(child);
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const seconds = (Date.now() - started) / 1000;
       if (log !== undefined) {
         fs.closeSync(log);
-        process.stdout.write(`\n[test] ---- ${layer} tests ----\n${fs.readFileSync(logFile, 'utf8')}`);
+        process.stdout.write(`\n[test] ---- ${job.name} ----\n${fs.readFileSync(job.log, 'utf8')}`);
       }
-      console.log(`[test] ${layer} tests: exit ${code} in ${seconds} s`);
-      resolve({ ok: code === 0, seconds });
+      console.log(`[test] ${job.name}: exit ${code} in ${seconds.toFixed(1)} s`);
+      resolve({ ok: code === 0, started, ended: Date.now(), seconds });
     };
     child.on('error', (err) => {
-      console.error(`[test] cannot run the ${layer} tests: ${err.message}`);
+      console.error(`[test] cannot run ${job.name}: ${err.message}`);
       done(1);
     });
     child.on('exit', (code, signal) => done(code ?? signal));
   });
+}
+
+const uiTimingsFile = path.join(resultsDir, 'ui-timings.json');
+
+/** The UI test files, the longest first (by the last run's times), so the last ones to start are short. */
+function uiTestFiles() {
+  const dir = path.join(repoRoot, 'out', 'test', 'ui');
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort() : [];
+  let last = {};
+  try {
+    last = JSON.parse(fs.readFileSync(uiTimingsFile, 'utf8'));
+  } catch {
+    // first run: alphabetical
+  }
+  return files.sort((a, b) => (last[b] ?? 0) - (last[a] ?? 0));
+}
+
+/**
+ * The jobs of the requested layers, in the order they start: the integration layer and the unit
+ * tests first, then one job per UI test file (each starts its own workbench, so files are the unit
+ * of work to share out).
+ */
+function jobsFor(layers) {
+  const jobs = [];
+  if (layers.includes('integration')) {
+    jobs.push({ layer: 'integration', name: 'integration tests', needsRuntime: true, args: ['scripts/runIntegration.cjs', path.join(resultsDir, 'integration.json')], results: path.join(resultsDir, 'integration.json'), log: path.join(resultsDir, 'integration.log') });
+  }
+  if (layers.includes('unit')) {
+    // Generous timeout: the unit tests share the machine with the other layers, and a few parse all of src/.
+    jobs.push({ layer: 'unit', name: 'unit tests', needsRuntime: false, args: ['scripts/runMocha.cjs', path.join(resultsDir, 'unit.json'), 'out/test/unit', '30000'], results: path.join(resultsDir, 'unit.json'), log: path.join(resultsDir, 'unit.log') });
+  }
+  if (layers.includes('ui')) {
+    for (const file of uiTestFiles()) {
+      const base = file.replace(/\.test\.js$/, '');
+      const results = path.join(resultsDir, 'ui', `${base}.json`);
+      jobs.push({ layer: 'ui', file, name: `ui tests: ${file}`, needsRuntime: true, args: ['scripts/runMocha.cjs', results, path.join('out', 'test', 'ui', file), '180000'], results, log: path.join(resultsDir, 'ui', `${base}.log`) });
+    }
+  }
+  return jobs;
+}
+
+/** Runs the jobs in order on `slots` parallel slots; a job that needs the runtime waits for it. */
+async function runJobs(jobs, slots, runtime, live) {
+  const queue = [...jobs];
+  const results = new Map();
+  const slot = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      if (job.needsRuntime) await runtime;
+      results.set(job, await runJob(job, live));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(slots, jobs.length) }, slot));
+  return results;
+}
+
+function readStats(job, result) {
+  let stats = { passed: 0, failed: 0, pending: 0 };
+  if (fs.existsSync(job.results)) stats = JSON.parse(fs.readFileSync(job.results, 'utf8'));
+  // A job that crashed before its tests could report counts as one failure.
+  if (!result.ok && stats.failed === 0) stats.failed = 1;
+  return stats;
 }
 
 async function main() {
@@ -162,55 +230,38 @@ async function main() {
   const statusBefore = gitStatusPaths();
   const dirtyBefore = statusBefore && new Set(statusBefore);
   fs.mkdirSync(resultsDir, { recursive: true });
-  // The runtime installs (first run: ~2 min, mostly downloads and two native compiles) while the
-  // extension builds and the unit tests run; the layers that need it start when it is ready.
+  if (layers.includes('ui')) clearFailureArtifacts();
+  // The runtime installs (first run: ~1.5 min, mostly downloads and two native compiles) while the
+  // extension builds and the unit tests run; the jobs that need it start when it is ready.
   const runtime = layers.some((l) => l !== 'unit') && process.env.VERIFF_TEST_VSCODE !== 'desktop' ? setUpRuntime() : Promise.resolve();
   if (!step('build', process.execPath, ['esbuild.mjs', '--production'])) stopChildrenAndExit(1);
   pruneStaleOutput();
   if (!step('compile tests (tsc)', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'])) stopChildrenAndExit(1);
-  const commands = {
-    // Generous: the unit tests share the machine with the other two layers, and a few parse all of src/.
-    unit: ['scripts/runMocha.cjs', path.join(resultsDir, 'unit.json'), 'out/test/unit', '30000'],
-    integration: ['scripts/runIntegration.cjs', path.join(resultsDir, 'integration.json')],
-    ui: ['scripts/runMocha.cjs', path.join(resultsDir, 'ui.json'), 'out/test/ui', '180000', process.env.VERIFF_UI_JOBS ?? '2'],
-  };
-  const serial = layers.length === 1 || process.env.VERIFF_TEST_SERIAL === '1';
-  if (!serial) {
-    console.log(`[test] running ${layers.join(', ')} (unit beside the other two); each layer's output is printed when it ends (live in test-results/<layer>.log)`);
+  const jobs = jobsFor(layers);
+  const serial = process.env.VERIFF_TEST_SERIAL === '1';
+  // Two at a time keeps both cores of a small machine busy: one VS Code layer alone leaves a core
+  // partly idle while its workbench waits on the extension host, and vice versa.
+  const slots = serial ? 1 : Math.max(1, Number(process.env.VERIFF_TEST_JOBS ?? 2));
+  if (slots > 1) {
+    console.log(`[test] running ${jobs.length} jobs, ${slots} at a time: ${jobs.map((j) => j.file ?? j.layer).join(', ')}; each job's output is printed when it ends (live in test-results/)`);
   }
-  // Serial: one layer after another, live. Otherwise the two layers that drive a VS Code take turns
-  // (each keeps both cores busy drawing the workbench) while the unit tests run beside them.
-  const byLayer = {};
-  const inTurn = async (names, live) => {
-    for (const layer of names) {
-      if (layer !== 'unit') await runtime;
-      byLayer[layer] = await runLayer(layer, commands[layer], live);
-    }
-  };
-  if (serial) {
-    await inTurn(layers, true);
-  } else {
-    await Promise.all([inTurn(layers.filter((l) => l === 'unit'), false), inTurn(layers.filter((l) => l !== 'unit'), false)]);
-  }
-  const results = layers.map((layer) => byLayer[layer]);
+  const results = await runJobs(jobs, slots, runtime, slots === 1);
   const totals = { passed: 0, failed: 0, pending: 0 };
   const lines = [];
-  for (const [i, layer] of layers.entries()) {
-    const { ok } = results[i];
-    const file = path.join(resultsDir, `${layer}.json`);
-    let stats = { passed: 0, failed: 0, pending: 0 };
-    if (fs.existsSync(file)) {
-      stats = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const uiTimes = {};
+  for (const layer of layers) {
+    const own = jobs.filter((j) => j.layer === layer);
+    const stats = { passed: 0, failed: 0, pending: 0 };
+    for (const job of own) {
+      const s = readStats(job, results.get(job));
+      for (const k of Object.keys(stats)) stats[k] += s[k];
+      if (job.file) uiTimes[job.file] = results.get(job).seconds;
     }
-    if (!ok && stats.failed === 0) {
-      // The layer crashed before its tests could report: count it as one failure.
-      stats.failed = 1;
-    }
-    totals.passed += stats.passed;
-    totals.failed += stats.failed;
-    totals.pending += stats.pending;
-    lines.push(`  ${layer.padEnd(12)} ${stats.passed} passed, ${stats.failed} failed${stats.pending ? `, ${stats.pending} pending` : ''} (${results[i].seconds} s)`);
+    for (const k of Object.keys(totals)) totals[k] += stats[k];
+    const span = own.length ? (Math.max(...own.map((j) => results.get(j).ended)) - Math.min(...own.map((j) => results.get(j).started))) / 1000 : 0;
+    lines.push(`  ${layer.padEnd(12)} ${stats.passed} passed, ${stats.failed} failed${stats.pending ? `, ${stats.pending} pending` : ''} (${span.toFixed(1)} s)`);
   }
+  if (Object.keys(uiTimes).length) fs.writeFileSync(uiTimingsFile, `${JSON.stringify(uiTimes, null, 2)}\n`);
   const written = writtenOutsideIgnored(dirtyBefore, started);
   if (written.length > 0) {
     console.error(`[test] the tests wrote files git does not ignore (tests may write only to git-ignored folders): ${written.join(', ')}`);

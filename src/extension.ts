@@ -51,7 +51,7 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   const started = performance.now();
   // One globalState write at a time for every part: concurrent writes of different keys undo each other.
   const context = withSerialisedGlobalState(extensionContext);
-  const log = new VeriffLog();
+  const log = new VeriffLog(extensionContext.extension.id);
   const credentials = new CredentialStore(context, log);
   const access = new VeriffAccess(credentials, log, loadVeriffPart);
   // One shared store per window (one watcher and poll on the folder) for the sessions and the budget;

@@ -12,7 +12,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
 
-/** @param {{ profileDir?: string, viewport?: {width:number,height:number} }} [opts] */
+/** @param {{ profileDir?: string, viewport?: {width:number,height:number}, deviceScaleFactor?: number }} [opts] */
 async function launchBrowser(opts = {}) {
   const ownProfile = !opts.profileDir;
   const profileDir = opts.profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'veriff-chromium-'));
@@ -28,6 +28,7 @@ async function launchBrowser(opts = {}) {
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: opts.viewport ?? { width: 1400, height: 900 },
+    deviceScaleFactor: opts.deviceScaleFactor ?? 1,
   });
   const close = async () => {
     await context.close().catch(() => undefined);

@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { builtinExtensionsDir } = require('./builtinExtensions.cjs');
 const { codeServerEntry, nodeBinary } = require('./paths.cjs');
 
 const QUIET_SETTINGS = {
@@ -85,6 +86,7 @@ async function startCodeServer(opts = {}) {
       '--ignore-last-opened',
       '--reconnection-grace-time', '5',
       '--vscode-option', 'enable-smoke-test-driver',
+      '--vscode-option', `builtin-extensions-dir=${builtinExtensionsDir()}`,
       '--user-data-dir', userDataDir,
       '--extensions-dir', path.join(userDataDir, 'extensions'),
       ...(opts.extraArgs ?? []),

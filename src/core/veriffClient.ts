@@ -10,12 +10,12 @@ import { SessionStatus, isVeriffStatus } from './status';
 import { MAX_VENDOR_DATA_LENGTH } from './veriffLimits';
 import { interpretAnswer } from './http/answer';
 import { DispatcherLease, acquireDispatcher } from './http/dispatcher';
+import { MAX_RESPONSE_MIB, exchange } from './http/exchange';
 import { errorCode, errorMessage, isTimeoutError } from './http/networkErrors';
 import type { Attempt, CreatedSession, Decision, DeletedSession, Outcome, PatchedSession, ApiCallLogEntry } from './http/outcomes';
 import { ProxyChoice, ProxySettings, chooseProxy } from './http/proxy';
-import { MAX_RESPONSE_MIB, readCapped } from './http/readCapped';
 import { isRetryable, sleep } from './http/retry';
-import { Headers, ShapeParser, header, latestAttempt, parseAttempts, parseCreated, parseDecision, parseDeleted, parsePatched } from './http/response';
+import { ShapeParser, latestAttempt, parseAttempts, parseCreated, parseDecision, parseDeleted, parsePatched } from './http/response';
 
 export type { ApiCallLogEntry, Attempt, CreatedSession, Decision, DeletedSession, Outcome, OutcomeKind, PatchedSession, ResponseSignature } from './http/outcomes';
 export type { ProxySettings } from './http/proxy';
@@ -232,27 +232,12 @@ export class VeriffClient {
       return { kind: 'cancelled', notSent: true };
     }
     const started = performance.now();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error(`timed out after ${this.timeoutMs} ms`));
-    }, this.timeoutMs);
-    const onAbort = (): void => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    let outcome: Outcome<T>;
-    try {
-      outcome = await this.exchange(spec, controller.signal, () => (signal?.aborted ? 'cancelled' : timedOut ? 'timeout' : undefined));
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const outcome = await this.exchange(spec, signal);
     this.log(spec, outcome, performance.now() - started, attempt);
     return outcome;
   }
 
-  private async exchange<T>(spec: RequestSpec<T>, signal: AbortSignal, aborted: () => 'cancelled' | 'timeout' | undefined): Promise<Outcome<T>> {
+  private async exchange<T>(spec: RequestSpec<T>, signal: AbortSignal | undefined): Promise<Outcome<T>> {
     const bodyBytes = spec.body === undefined ? undefined : Buffer.from(spec.body, 'utf8');
     // Sign exactly the bytes that are sent (the body for POST/PATCH, the id for GET/DELETE).
     const payload = bodyBytes ?? signedPayload(spec.method, spec.sessionId, undefined);
@@ -273,43 +258,32 @@ export class VeriffClient {
     } catch (err) {
       return { kind: 'network', message: `The connection could not be set up: ${clean(errorMessage(err))}`, notSent: true };
     }
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await dispatcher.request({
-        origin: this.origin,
-        path: this.basePath + spec.path,
-        method: spec.method,
-        headers,
-        body: bodyBytes,
-        signal,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-    } catch (err) {
-      return this.failure(err, spec, aborted(), clean);
-    }
-
-    let raw: Buffer | undefined;
-    try {
-      raw = await readCapped(response.body, header(response.headers as Headers, 'content-length'));
-    } catch (err) {
-      const why = aborted();
-      if (why || isTimeoutError(err)) {
-        return this.failure(err, spec, why, clean);
+    const answer = await exchange(dispatcher, {
+      origin: this.origin,
+      path: this.basePath + spec.path,
+      method: spec.method,
+      headers,
+      body: bodyBytes,
+      timeoutMs: this.timeoutMs,
+      signal,
+    });
+    if (answer.kind === 'failed') {
+      if (answer.status === undefined || answer.stopped || isTimeoutError(answer.error)) {
+        return this.failure(answer.error, spec, answer.stopped, clean);
       }
       return {
         kind: 'malformed',
-        http: response.statusCode,
-        message: `The answer (HTTP ${response.statusCode}) was cut off: ${clean(errorMessage(err))}`,
+        http: answer.status,
+        message: `The answer (HTTP ${answer.status}) was cut off: ${clean(errorMessage(answer.error))}`,
         signature: 'missing',
       };
     }
-    if (raw === undefined) {
+    if (answer.kind === 'tooLarge') {
       // Nothing from it is trusted or acted on (not even a 2xx): the request's effect is unknown.
       return {
         kind: 'malformed',
-        http: response.statusCode,
-        message: `The answer (HTTP ${response.statusCode}) is too large: more than ${MAX_RESPONSE_MIB} MiB, which no Veriff answer is. Reading stopped; nothing was changed.`,
+        http: answer.status,
+        message: `The answer (HTTP ${answer.status}) is too large: more than ${MAX_RESPONSE_MIB} MiB, which no Veriff answer is. Reading stopped; nothing was changed.`,
         signature: 'missing',
         tooLarge: true,
       };
@@ -317,7 +291,7 @@ export class VeriffClient {
     // undici frees the connection a moment after the body ends; yielding once lets the next
     // sequential request reuse it instead of the pool opening a second connection.
     await yieldToEventLoop();
-    return interpretAnswer(spec, response.statusCode, response.headers as Headers, raw, this.sharedSecret, this.clock.now(), clean);
+    return interpretAnswer(spec, answer.status, answer.headers, answer.body, this.sharedSecret, this.clock.now(), clean);
   }
 
   private failure(err: unknown, spec: RequestSpec<unknown>, why: 'cancelled' | 'timeout' | undefined, clean: (text: string) => string): Failure {

@@ -13,6 +13,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Signs the answer with this integration's secret. */
   integration?: SandboxIntegration;
+  /** The body's `code`, kept by json() so the request log need not parse the body it just wrote. */
+  code?: number | string;
 }
 
 /** How an answer to a known integration is signed: properly, not at all, or with a wrong signature. */
@@ -22,7 +24,8 @@ export const JSON_TYPE = 'application/json; charset=utf-8';
 export const HTML_TYPE = 'text/html; charset=utf-8';
 
 export function json(status: number, value: unknown, integration?: SandboxIntegration): Reply {
-  return { status, body: JSON.stringify(value), contentType: JSON_TYPE, integration };
+  const code = isRecord(value) ? value.code : undefined;
+  return { status, body: JSON.stringify(value), contentType: JSON_TYPE, integration, code: typeof code === 'number' || typeof code === 'string' ? code : undefined };
 }
 
 export function ok(value: unknown, integration: SandboxIntegration): Reply {
@@ -38,6 +41,9 @@ export function notFound(integration: SandboxIntegration | undefined): Reply {
 }
 
 export function bodyCode(reply: Reply): number | string | undefined {
+  if ('code' in reply) {
+    return reply.code;
+  }
   if (reply.contentType !== JSON_TYPE) {
     return undefined;
   }

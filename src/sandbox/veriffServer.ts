@@ -222,7 +222,8 @@ export class VeriffServer {
     const entry: RequestLogEntry = { at, method, path, body: tooLarge ? '' : raw.toString('utf8'), status: 0 };
     if (apiKey !== undefined) entry.apiKey = apiKey;
     if (signature !== undefined) entry.signature = signature;
-    const knownIntegration = apiKey ? this.state.getIntegration(apiKey) : undefined;
+    // Only a fault or a refused body signs with the caller's integration here; the routes look it up themselves.
+    const knownIntegration = (): SandboxIntegration | undefined => (apiKey ? this.state.getIntegration(apiKey) : undefined);
 
     const fault = this.faults.take(method, path);
     if (fault) {
@@ -247,10 +248,10 @@ export class VeriffServer {
       return;
     }
 
-    let reply = fault ? faultReply(fault, knownIntegration) : undefined;
+    let reply = fault ? faultReply(fault, knownIntegration()) : undefined;
     if (!reply) {
       reply = tooLarge
-        ? { ...fail(413, 1104, 'Request body too large.', knownIntegration), headers: { Connection: 'close' } }
+        ? { ...fail(413, 1104, 'Request body too large.', knownIntegration()), headers: { Connection: 'close' } }
         : this.api.route({ method, pathname, raw, apiKey, signature });
     }
     const signing = fault === 'missingSignature' ? 'missing' : fault === 'wrongSignature' ? 'wrong' : 'signed';

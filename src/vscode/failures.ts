@@ -17,7 +17,7 @@ export function showFailure(services: Shows, message: string, opts: { credential
     if (choice === setCredentials) {
       void vscode.commands.executeCommand('veriff.setCredentials');
     } else if (choice === showLog) {
-      services.log.show();
+      void services.log.show();
     }
   });
 }

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VeriffTestSessionsApi } from '../../src/extension';
+import { until } from './helpers';
 
 const EXTENSION_ID = 'veriff-test-sessions.veriff-test-sessions';
 const LAZY_BUNDLES = ['commands.js', 'veriff.js', 'tracking.js', 'localSandbox.js', 'sandbox.js', 'undici.js'];
@@ -88,6 +89,25 @@ describe('activation in a real VS Code', () => {
     const missing = contributed.filter((c) => !registered.has(c));
     assert.deepEqual(missing, []);
     // Left open, the Output panel would redraw every log line of the whole run.
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+  });
+
+  it('"Veriff: Show Log" resolves once the Output panel shows the channel, also when it was closed or showed another channel', async () => {
+    const showingVeriff = (): boolean =>
+      vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'output' && /[.-]Veriff(\.log)?$/.test(e.document.uri.path));
+    for (const before of ['workbench.action.closePanel', 'workbench.action.output.toggleOutput']) {
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      if (before !== 'workbench.action.closePanel') {
+        const other = vscode.window.createOutputChannel('Another extension');
+        other.appendLine('not Veriff');
+        other.show(true);
+        await until('the other channel shows', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString().includes('Another')), 10000);
+        other.dispose();
+      }
+      assert.equal(showingVeriff(), false, `not showing before (${before})`);
+      assert.equal(await vscode.commands.executeCommand('veriff.showLog'), true, 'the command says it is shown');
+      assert.equal(showingVeriff(), true, 'and it is among the visible editors when the command ends');
+    }
     await vscode.commands.executeCommand('workbench.action.closePanel');
   });
 

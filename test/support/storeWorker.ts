@@ -6,18 +6,10 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
-import type { Clock } from '../../src/core/clock';
 import { SharedStore } from '../../src/core/store/sharedStore';
 import type { SessionStatus } from '../../src/core/status';
+import { scaledClock, type ScaledClockConfig } from './scaledClock';
 
-export interface ScaledClockConfig {
-  /** Store time at `realStart`. */
-  startAt: number;
-  /** Date.now() at which store time was `startAt`. */
-  realStart: number;
-  /** Store milliseconds per real millisecond. */
-  speed: number;
-}
 
 export type WorkerConfig =
   | { mode: 'stress'; dir: string; worker: number; ops: number; clock: ScaledClockConfig; budgetKey: string; integrationId: string; seed: number }
@@ -60,9 +52,6 @@ function random(seed: number): () => number {
   };
 }
 
-function scaledClock(c: ScaledClockConfig): Clock {
-  return { now: () => Math.floor(c.startAt + (Date.now() - c.realStart) * c.speed) };
-}
 
 function parses(file: string): boolean {
   try {

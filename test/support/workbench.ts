@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { startMockVeriff, type MockVeriff } from './mockVeriff';
-import { readmeImageTarget, repoRoot, screenshotDir } from './readmeImages';
+import { readmeImageTarget, repoRoot, screenshotDir, screenshotScale } from './readmeImages';
 
 export { repoRoot, screenshotDir };
 
@@ -27,7 +27,7 @@ const runtime = {
   },
   paths: require(path.join(repoRoot, 'scripts', 'runtime', 'paths.cjs')) as { nodeBinary: string; codeServerEntry: string },
   browser: require(path.join(repoRoot, 'scripts', 'runtime', 'browser.cjs')) as {
-    launchBrowser(opts?: { viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; close(): Promise<void> }>;
+    launchBrowser(opts?: { viewport?: { width: number; height: number }; deviceScaleFactor?: number }): Promise<{ context: BrowserContext; close(): Promise<void> }>;
   },
 };
 
@@ -98,7 +98,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<Workbench> 
     fs.rmSync(workspace, { recursive: true, force: true });
   };
   try {
-    browser = await runtime.browser.launchBrowser();
+    browser = await runtime.browser.launchBrowser({ deviceScaleFactor: screenshotScale() });
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     const url = runtime.codeServer.workbenchUrl(server, {
       folder: workspace,
@@ -141,6 +141,15 @@ export async function trackFromPalette(page: Page, ids: readonly string[], runLa
   await answerQuickInput(page, /Run label/, runLabel);
 }
 
+/** Checks `condition` every 100 ms until it holds (true) or `timeoutMs` has passed (false). */
+export async function pollUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; !(await condition()); ) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
 /** Runs a command through the command palette (F1, type, Enter). */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
@@ -149,15 +158,26 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   const input = widget.locator('input');
   await input.waitFor({ state: 'visible', timeout: 15000 });
   await input.fill(`>${title}`);
-  // Click the row whose label is exactly the title (Enter would run whichever row is on top, and
-  // the list may still be settling).
+  // Accept the row whose label is exactly the title, once the list has settled on it as the
+  // focused row (Enter runs whichever row is focused; a click on a row that a late re-render
+  // replaces is lost, and the command never runs). Accepting is seen in the input: the palette
+  // closes or the command's own prompt replaces the text.
   const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const row = widget
-    .locator('.monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) }) })
-    .first();
+  const exact = page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) });
+  const row = widget.locator('.monaco-list-row').filter({ has: exact }).first();
   await row.waitFor({ timeout: 15000 });
-  await row.click();
+  const box = widget.locator('.quick-input-box input').first();
+  const accepted = async (): Promise<boolean> => !(await box.isVisible()) || (await box.inputValue()) !== `>${title}`;
+  for (let attempt = 1; !(await accepted()); attempt++) {
+    if (attempt > 3) throw new Error(`the palette did not run "${title}"`);
+    const focused = widget.locator('.monaco-list-row.focused').filter({ has: exact });
+    if (await focused.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+      await page.keyboard.press('Enter');
+    } else {
+      await row.click();
+    }
+    await pollUntil(accepted, 5000);
+  }
 }
 
 /**
@@ -285,8 +305,12 @@ export function screenshotOnFailure(getWorkbench: () => Workbench | undefined, p
     if (this.currentTest?.state === 'failed' && wb) {
       const name = `${prefix}${this.currentTest.title.replace(/\W+/g, '-')}`;
       await screenshot(wb.page, name);
-      // The extension's log next to the picture, for diagnosis (it never holds secrets).
+      // The extension's log next to the picture, for diagnosis (it never holds secrets), and the
+      // workbench's own logs (server, extension host, output channels) in a folder beside it.
       fs.writeFileSync(path.join(screenshotDir, `${name}.log`), readVeriffLog(wb));
+      const logs = path.join(wb.server.userDataDir, 'logs');
+      if (fs.existsSync(logs)) fs.cpSync(logs, path.join(screenshotDir, `${name}-logs`), { recursive: true });
+      if (fs.existsSync(wb.server.logFile)) fs.copyFileSync(wb.server.logFile, path.join(screenshotDir, `${name}-code-server.log`));
     }
   };
 }
@@ -297,6 +321,27 @@ export async function answerQuickInput(page: Page, prompt: RegExp, text: string)
   await waitForText(widget, prompt);
   await widget.locator('input').first().fill(text);
   await page.keyboard.press('Enter');
+}
+
+/**
+ * In an open multi-select quick pick, types `filter` and checks the one row left, as a user would
+ * click it. It clicks only while the row is unchecked: under load the list can re-render between
+ * the filter and the click, and a click on the old row is lost; a second blind click would uncheck.
+ */
+export async function checkInQuickPick(page: Page, filter: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('input').first().fill(filter);
+  const rows = widget.locator('.quick-input-list .monaco-list-row');
+  const row = rows.filter({ hasText: filter }).first();
+  const checked = widget.locator('.quick-input-list .monaco-list-row[aria-checked="true"]', { hasText: filter });
+  if (!(await pollUntil(async () => (await rows.count()) === 1 && (await row.isVisible()), 30000))) {
+    throw new Error(`the quick pick did not filter to the one row "${filter}" (${await rows.count()} rows)`);
+  }
+  for (let attempt = 1; (await checked.count()) === 0; attempt++) {
+    if (attempt > 3) throw new Error(`three clicks did not check the quick pick row "${filter}"`);
+    await row.click();
+    await checked.waitFor({ timeout: 5000 }).catch(() => undefined);
+  }
 }
 
 /** Checks the modal dialog's text against `expected`, clicks `button` and returns the text. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { sign } from '../../src/core/signing';
-import { openExplorer, trackFromPalette, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForText, setCredentialsFromPalette } from '../support/workbench';
+import { checkInQuickPick, openExplorer, pollUntil, trackFromPalette, chooseFromContextMenu, confirmDialog, openVeriffSidebar, runFromPalette, screenshot, useWorkbenchWithMockVeriff, waitForText, setCredentialsFromPalette } from '../support/workbench';
 
 describe('UI: Delete Session from the Veriff sidebar', function () {
   this.timeout(180000);
@@ -52,14 +52,7 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
     await runFromPalette(page, 'Veriff: Delete Session');
     const widget = page.locator('.quick-input-widget');
     await waitForText(widget, /Veriff: Delete Session \(UI Test\)/);
-    await widget.locator('input').first().fill(ids[1]);
-    const item = widget.locator('.quick-input-list .monaco-list-row', { hasText: ids[1] }).first();
-    await item.waitFor({ timeout: 15000 });
-    await item.click();
-    await waitForText(widget.locator('.quick-input-list .monaco-list-row[aria-checked="true"]').first(), new RegExp(ids[1]), 10000).catch(async () => {
-      // Some builds toggle only from the checkbox itself.
-      await item.locator('input[type="checkbox"], .monaco-custom-toggle').first().click();
-    });
+    await checkInQuickPick(page, ids[1]);
     await page.keyboard.press('Enter');
     await confirmDialog(page, new RegExp(`Delete session ${ids[1].slice(0, 8)}\\?`));
     const row = page.locator(`.sidebar .monaco-list-row[aria-label*="${ids[1]}"]`);
@@ -91,10 +84,7 @@ describe('UI: Delete Session from the Veriff sidebar', function () {
     await rows[0].click();
     await rows[1].click({ modifiers: ['Control'] });
     const selected = page.locator('.sidebar .monaco-list-row.selected');
-    for (const deadline = Date.now() + 10000; (await selected.count()) !== 2; ) {
-      assert.ok(Date.now() < deadline, `two rows selected (now ${await selected.count()})`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    assert.ok(await pollUntil(async () => (await selected.count()) === 2, 10000), `two rows selected (now ${await selected.count()})`);
     await page.keyboard.press('Delete');
     await confirmDialog(page, /Delete 2 sessions\?.*This uses 2 of/s);
     await rows[0].waitFor({ state: 'detached', timeout: 30000 });

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { README_IMAGES_ENV, readmeImageDir, readmeImageTarget, repoRoot } from '../support/readmeImages';
+import { README_IMAGES_ENV, readmeImageDir, readmeImageTarget, repoRoot, screenshotScale } from '../support/readmeImages';
 
 function readmeImages(): string[] {
   const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
@@ -33,6 +33,12 @@ describe('README pictures', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
     assert.equal(pkg.scripts.screenshots, 'node scripts/screenshots.cjs');
     assert.match(fs.readFileSync(path.join(repoRoot, 'scripts', 'screenshots.cjs'), 'utf8'), new RegExp(`${README_IMAGES_ENV}: '1'`));
+  });
+
+  it('are drawn at full resolution; test runs draw the workbench at half, with the same layout', () => {
+    assert.equal(screenshotScale({ [README_IMAGES_ENV]: '1' }), 1);
+    assert.equal(screenshotScale({}), 0.5);
+    assert.equal(screenshotScale({ [README_IMAGES_ENV]: '0' }), 0.5);
   });
 
   it('are exactly the ones the UI tests take, and each is committed', () => {

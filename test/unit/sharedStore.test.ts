@@ -152,6 +152,34 @@ describe('shared store', function () {
       assert.deepEqual(JSON.parse(fs.readFileSync(target, 'utf8')), { n: 11 }, 'the other write is kept');
       assert.deepEqual(reports, []);
     });
+    it('does not replace a version another writer renamed in while this one was writing its temporary file', async () => {
+      // A busy disk can stall a write for seconds, long enough for the lock to look stale to another
+      // window: that window takes it over and writes while this one is still writing.
+      const target = path.join(dir, 'doc.json');
+      const file = new JsonDocumentFile<{ spends: string[] }>(dir, 'doc.json', { decode: (j) => j as { spends: string[] }, encode: (d) => d, empty: () => ({ spends: [] }) });
+      await file.update((doc) => ({ next: { spends: [...doc.spends, 'a'] }, result: undefined }));
+      const realWrite = fs.writeFileSync;
+      let stalledWrites = 0;
+      const patched = ((p: fs.PathOrFileDescriptor, data: string | NodeJS.ArrayBufferView, options?: fs.WriteFileOptions) => {
+        if (typeof p === 'string' && p.startsWith(`${target}.`) && p.endsWith('.tmp') && stalledWrites++ === 0) {
+          const other = `${target}.other.tmp`;
+          realWrite(other, JSON.stringify({ spends: ['a', 'theirs'] }));
+          fs.renameSync(other, target);
+        }
+        realWrite(p, data, options);
+      }) as typeof fs.writeFileSync;
+      // The module object itself (what jsonFile.ts calls through), not this file's import of it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const nodeFs = require('node:fs') as { writeFileSync: typeof fs.writeFileSync };
+      nodeFs.writeFileSync = patched;
+      try {
+        await file.update((doc) => ({ next: { spends: [...doc.spends, 'mine'] }, result: undefined }));
+      } finally {
+        nodeFs.writeFileSync = realWrite;
+      }
+      assert.deepEqual(JSON.parse(fs.readFileSync(target, 'utf8')), { spends: ['a', 'theirs', 'mine'] }, 'both spends are kept');
+      assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'no temporary file is left');
+    });
   });
 
   describe('lock', () => {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { DAY_MS, HOUR_MS } from '../../src/core/budget';
 import { SharedStore } from '../../src/core/store/sharedStore';
 import { runWorker } from '../support/storeChildren';
+import { scaledClock } from '../support/scaledClock';
 import type { StressReport } from '../support/storeWorker';
 
 const WORKERS = 3;
@@ -41,7 +42,7 @@ describe('shared store under 3 processes at once (stress)', function () {
   });
 
   it(`${WORKERS} processes × ${OPS} track/untrack/status/spend operations: files always parse, nothing lost, removed stays removed, the budget holds`, async () => {
-    const clock = { startAt: Date.UTC(2026, 0, 1, 9), realStart: Date.now(), speed: SPEED };
+    const clock = { startAt: Date.UTC(2026, 0, 1, 9), speed: SPEED, monotonicStart: process.hrtime.bigint().toString() };
     const sessionsFile = path.join(dir, 'sessions.json');
     const budgetFile = path.join(dir, `budget-${KEY}.json`);
     // A reader process of its own (this one) parses both files as often as it can meanwhile.
@@ -71,7 +72,7 @@ describe('shared store under 3 processes at once (stress)', function () {
       clearInterval(reader);
     }
     const elapsed = Date.now() - started;
-    const endAt = clock.startAt + (Date.now() - clock.realStart) * SPEED;
+    const endAt = scaledClock(clock).now();
 
     assert.equal(reports.reduce((n, r) => n + r.opsDone, 0), WORKERS * OPS);
     assert.equal(reports.reduce((n, r) => n + r.parseFailures, 0), 0, 'each worker parsed both files after every operation');

@@ -510,6 +510,24 @@ describe('VeriffClient', function () {
       assert.equal(logs[0]?.outcome, 'cancelled');
     });
 
+    it('an AbortSignal fired while the request waits for a free connection: cancelled at once, and never sent', async () => {
+      const raw = await rawServer(() => undefined);
+      const c = client({ apiUrl: raw.url, timeoutMs: 60_000 });
+      const holding = new AbortController();
+      // The pool has 4 connections: four unanswered DELETEs take them all.
+      const held = Array.from({ length: 4 }, () => c.deleteSession(UNKNOWN_ID, { signal: holding.signal }));
+      while (raw.requests.length < 4) await new Promise((r) => setTimeout(r, 5));
+      const ac = new AbortController();
+      const waiting = c.deleteSession(UNKNOWN_ID, { signal: ac.signal });
+      await new Promise((r) => setTimeout(r, 20));
+      ac.abort();
+      expectKind(await waiting, 'cancelled');
+      holding.abort();
+      for (const o of await Promise.all(held)) expectKind(o, 'cancelled');
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(raw.requests.length, 4, 'the cancelled request was not sent when a connection freed');
+    });
+
     it('an AbortSignal already fired: cancelled, nothing sent', async () => {
       const ac = new AbortController();
       ac.abort();

@@ -121,7 +121,12 @@ export class JsonDocumentFile<T> {
         this.damagedWhenRead = false;
         return result;
       }
+      // The file must still be the one read, checked after the slow part (writing the temporary
+      // file, which a busy disk can stall for seconds, long enough for the lock to be taken over
+      // as stale) and right before the rename, so another writer's version is never replaced unread.
+      const tmp = writeTemporary(this.path, text);
       if (signatureOf(this.path) !== before) {
+        fs.rmSync(tmp, { force: true });
         if (attempt < MAX_OPTIMISTIC_RETRIES) {
           continue;
         }
@@ -132,7 +137,7 @@ export class JsonDocumentFile<T> {
         keptAs = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
         fs.renameSync(this.path, keptAs);
       }
-      writeAtomic(this.path, text);
+      commitTemporary(tmp, this.path);
       const written = signatureOf(this.path);
       writeAtomic(this.backupPath, text);
       this.damagedWhenRead = false;
@@ -193,9 +198,24 @@ export class JsonDocumentFile<T> {
 
 /** Writes to `<file>.<pid>.<random>.tmp`, then renames it over `file`. */
 export function writeAtomic(file: string, text: string): void {
+  commitTemporary(writeTemporary(file, text), file);
+}
+
+/** Writes `text` to a new `<file>.<pid>.<random>.tmp` beside `file` and returns its path. */
+function writeTemporary(file: string, text: string): string {
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     fs.writeFileSync(tmp, text);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  return tmp;
+}
+
+/** Renames a temporary file over `file` (a reader sees the old or the new version, never half). */
+function commitTemporary(tmp: string, file: string): void {
+  try {
     renameRetrying(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });

@@ -1,5 +1,6 @@
 import type { Services } from '../services';
 
-export async function showLog(services: Services): Promise<void> {
-  services.log.show();
+/** Resolves true once the Output panel shows the log (false if VS Code never showed it). */
+export async function showLog(services: Services): Promise<boolean> {
+  return services.log.show();
 }
