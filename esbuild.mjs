@@ -9,7 +9,8 @@
 //   dist/localSandbox.js  the VS Code side of the sandbox and the demo, on a sandbox command, or at
 //                     activation when a sandbox was running or left a sandbox.json
 //   dist/sandbox.js   the local Veriff sandbox server, when the sandbox starts or the demo runs
-//   dist/lockfile.js  proper-lockfile, on the first write of a shared store
+//   dist/lockfile.js  what only writes run: the cross-process lock (proper-lockfile) and writing by
+//                     rename, on the first write of a shared store
 // Each lazy part is `require`d by exactly one loader in the sources; esbuild rewrites that
 // `require` to the part's file, and any other import of the part from another bundle fails the build.
 //
@@ -45,7 +46,7 @@ const parts = [
   { name: 'localSandbox', entry: 'src/vscode/sandbox/sandboxPart.ts', loader: 'src/vscode/sandbox/loadSandboxPart.ts' },
   { name: 'sandbox', entry: 'src/sandbox/index.ts', loader: 'src/vscode/sandbox/loadSandbox.ts', dirs: ['src/sandbox'] },
   { name: 'undici', entry: 'src/core/http/undiciEntry.ts', loader: 'src/core/http/dispatcher.ts' },
-  { name: 'lockfile', entry: 'node_modules/proper-lockfile/index.js', package: 'proper-lockfile' },
+  { name: 'lockfile', entry: 'src/core/store/storeWrites.ts', loader: 'src/core/store/lock.ts' },
 ];
 
 const rel = (file) => path.relative(root, file).split(path.sep).join('/');

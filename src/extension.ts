@@ -18,7 +18,7 @@ import { sandboxWorkAtStart } from './vscode/sandbox/sandboxAtStart';
 import { guard } from './vscode/failures';
 import type { DeletePipeline } from './core/deletePipeline';
 import { isUndiciLoaded, isVeriffPartLoaded, loadVeriffPart } from './vscode/loadVeriffPart';
-import { commandsLoad } from './vscode/commands/loadCommands';
+import { commandsLoad, loadCommands } from './vscode/commands/loadCommands';
 import { isTrackingPartLoaded } from './vscode/loadTrackingPart';
 import { buildSessionsApi, type SessionsApi } from './vscode/extensionApi';
 import { ContextKeys, trackCredentialsContext, trackSessionCountContext } from './vscode/contextKeys';
@@ -57,13 +57,14 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   // One shared store per window (one watcher and poll on the folder) for the sessions and the budget;
   // its clock follows the budget's time, which tests swap with BudgetService.reload.
   const budgetTime = new BudgetTimeSource();
-  const shared = openSharedStore(context.globalStorageUri, log, vscodeUserInput, () => budgetTime.clock);
+  const ui = vscodeUserInput(loadCommands);
+  const shared = openSharedStore(context.globalStorageUri, log, ui, () => budgetTime.clock);
   const sessions = new SessionRepository(context, log, systemClock, { shared });
   const terminalOutput = new TerminalOutputRecorder((m) => log.warn(m));
   // The sandbox adapter (dist/localSandbox.js) is built on first use.
   let localSandbox: LocalSandbox | undefined;
   const sandbox = (): LocalSandbox => (localSandbox ??= new (loadSandboxPart().LocalSandbox)(context, log, credentials));
-  const base: BaseServices = withGetter({ context, log, credentials, access, sessions, clock: systemClock, ui: vscodeUserInput, terminalOutput, contextKeys: new ContextKeys() }, 'sandbox', sandbox);
+  const base: BaseServices = withGetter({ context, log, credentials, access, sessions, clock: systemClock, ui, terminalOutput, contextKeys: new ContextKeys() }, 'sandbox', sandbox);
 
   // The delete budget and queue (shared by all windows) and the one delete pipeline, which spends
   // from that budget; the queue sends through the pipeline once it runs (after activation).

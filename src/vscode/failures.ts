@@ -17,7 +17,7 @@ export function showFailure(services: Shows, message: string, opts: { credential
     if (choice === setCredentials) {
       void vscode.commands.executeCommand('veriff.setCredentials');
     } else if (choice === showLog) {
-      void services.log.show();
+      void vscode.commands.executeCommand('veriff.showLog');
     }
   });
 }

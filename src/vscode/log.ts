@@ -1,10 +1,5 @@
 import * as vscode from 'vscode';
 import { redact, redactCredentials } from '../core/mask';
-import { untilSeen } from '../core/untilSeen';
-
-/** How often, and how far apart, a reveal of the channel is asked for before giving up. */
-const REVEAL_ATTEMPTS = 3;
-const REVEAL_WAIT_MS = 1000;
 
 /**
  * The "Veriff" log output channel. Every line passes through `redact` first, so a secret that
@@ -16,7 +11,7 @@ export class VeriffLog implements vscode.Disposable {
   /** The latest lines as written (already redacted), for the "recently deleted" history and tests. */
   private readonly recentLines: string[] = [];
 
-  constructor(private readonly extensionId: string) {
+  constructor(readonly extensionId: string) {
     this.channel = vscode.window.createOutputChannel('Veriff', { log: true });
   }
 
@@ -60,24 +55,11 @@ export class VeriffLog implements vscode.Disposable {
     this.channel.debug(this.keep('debug', this.redact(message)));
   }
   /**
-   * Shows the channel in the Output panel (keeping focus where it is) and resolves whether it is
-   * showing. VS Code drops a reveal that arrives around the workbench's start-up without a word (seen
-   * in about 1 start in 5: "Veriff: Show Log" right after opening a window did nothing), so the
-   * reveal is asked again until the channel is among the visible editors (an `output:` document).
+   * Shows the channel in the Output panel, keeping focus where it is. "Veriff: Show Log" (and every
+   * "Show Log" button, which runs it) also checks that VS Code showed it: see commands/showLog.ts.
    */
-  show(): Promise<boolean> {
-    // The channel's document is named after the extension id and the channel's name in every VS Code
-    // version: output:<ext id>.Veriff.log now, output:extension-output-<ext id>-#1-Veriff before.
-    const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const name = new RegExp(`${escape(this.extensionId)}.*[.-]${escape(this.channel.name)}(\\.log)?$`, 'i');
-    const showing = (): boolean => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'output' && name.test(decodeURIComponent(e.document.uri.path)));
-    return untilSeen({
-      act: () => this.channel.show(true),
-      seen: showing,
-      onChange: (listener) => vscode.window.onDidChangeVisibleTextEditors(listener),
-      attempts: REVEAL_ATTEMPTS,
-      waitMs: REVEAL_WAIT_MS,
-    });
+  reveal(): void {
+    this.channel.show(true);
   }
   dispose(): void {
     this.channel.dispose();

@@ -119,7 +119,7 @@ async function showSummary(services: Services, result: AddResult, labels: string
   }
   if (result.invalid.length > 0) {
     const showLog = vscode.l10n.t('Show Log');
-    void services.ui.showWarningMessage(parts.join(' '), showLog).then((choice) => choice === showLog && services.log.show());
+    void services.ui.showWarningMessage(parts.join(' '), showLog).then((choice) => choice === showLog && vscode.commands.executeCommand('veriff.showLog'));
     return;
   }
   // A clean import is routine: the new rows in the tree and a note in the status bar say it.

@@ -62,3 +62,5 @@ export const commandBodies = {
 } satisfies Record<string, Body>;
 
 export type CommandId = keyof typeof commandBodies;
+
+export { showInputStep, showQuickPickWithTyped } from '../quickInputs';
