@@ -52,7 +52,7 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
   // One globalState write at a time for every part: concurrent writes of different keys undo each other.
   const context = withSerialisedGlobalState(extensionContext);
   const log = new VeriffLog(extensionContext.extension.id);
-  const credentials = new CredentialStore(context, log);
+  const credentials = new CredentialStore(context, log, () => loadVeriffPart().credentialWrites);
   const access = new VeriffAccess(credentials, log, loadVeriffPart);
   // One shared store per window (one watcher and poll on the folder) for the sessions and the budget;
   // its clock follows the budget's time, which tests swap with BudgetService.reload.
@@ -77,11 +77,11 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
       log,
       clock: systemClock,
       describe: (failure) => loadVeriffPart().describeFailure(failure).text,
-      onAnswer: (target, _id, result) => budgetStatusBar.noteAnswer(target.key, result),
+      onAnswer: (target, _id, result) => budgetStatusBar.noteProblem(target.key, loadVeriffPart().problemOfDeleteResult(result)),
     }));
   const budget: BudgetService = new BudgetService(base, { pipeline: deletePipeline, parts: loadVeriffPart, store: shared, time: budgetTime });
-  const budgetStatusBar = new BudgetStatusBar(base, budget);
-  const sessionTree = new SessionTreeProvider(base, budget);
+  const budgetStatusBar = new BudgetStatusBar(base, budget, loadVeriffPart);
+  const sessionTree = new SessionTreeProvider(base, budget, loadVeriffPart);
   // One object: tests swap `ui` on it and every part sees the swap.
   const services: Services = withGetter(Object.assign(base, { budgetService: budget, deleteQueue: budget, budgetStatusBar, sessionTree }), 'pipeline', deletePipeline);
   context.subscriptions.push(log, credentials, access, sessions, shared, terminalOutput, { dispose: () => localSandbox?.dispose() }, ...registerCommands(services));

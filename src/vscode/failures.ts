@@ -22,11 +22,6 @@ export function showFailure(services: Shows, message: string, opts: { credential
   });
 }
 
-/** The failure of a command that needs an integration when none is set up. */
-export function showNoIntegration(services: Shows): void {
-  showFailure(services, vscode.l10n.t('No Veriff integration is set up: set the API credentials first.'), { credentialsFix: true });
-}
-
 /** Runs a command body and turns anything thrown into one clear message (never swallowed). */
 export async function guard<T>(services: Shows, what: string, body: () => Promise<T>): Promise<T | undefined> {
   try {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { commandLineLabel, RUN_LABEL_MAX_LENGTH } from '../core/commandLabel';
 import type { SessionStoreChange } from '../core/sessions';
 import { loadTrackingPart } from './loadTrackingPart';
 import type { Services } from './services';
 import { settings } from './settings';
+import type { RunStart } from './runLabel';
 import type { Run, TidyUpOffer } from './tidyUpOffer';
 
 export type { TidyUpOffer } from './tidyUpOffer';
@@ -36,7 +36,7 @@ export class TestRunOffer implements vscode.Disposable {
     const window = vscode.window as Partial<typeof vscode.window>;
     this.subscriptions.push(
       this.offered,
-      vscode.tasks.onDidStartTaskProcess((e) => this.begin(e.execution, taskLabel(e.execution.task))),
+      vscode.tasks.onDidStartTaskProcess((e) => this.begin(e.execution, { task: e.execution.task })),
       vscode.tasks.onDidEndTaskProcess((e) => void this.end(e.execution)),
       services.sessions.store.onDidChange((change) => this.noteAdded(change)),
     );
@@ -45,7 +45,7 @@ export class TestRunOffer implements vscode.Disposable {
         window.onDidStartTerminalShellExecution((e) => {
           // A task's terminal reports the task's own run as a shell execution: the task's events count.
           if (!isTaskTerminal(e.terminal, e.execution.commandLine.value)) {
-            this.begin(e.execution, commandLineLabel(e.execution.commandLine.value, RUN_LABEL_MAX_LENGTH) ?? e.terminal.name);
+            this.begin(e.execution, { commandLine: e.execution.commandLine.value, terminalName: e.terminal.name });
           }
         }),
         window.onDidEndTerminalShellExecution((e) => void this.end(e.execution)),
@@ -53,8 +53,9 @@ export class TestRunOffer implements vscode.Disposable {
     }
   }
 
-  private begin(key: object, label: string): void {
-    this.runs.set(key, { label, added: new Map() });
+  /** The run's label is made only when it is shown (runLabel.ts, with the offer in dist/tracking.js). */
+  private begin(key: object, start: RunStart): void {
+    this.runs.set(key, { start, added: new Map() });
   }
 
   private noteAdded(change: SessionStoreChange): void {
@@ -82,7 +83,7 @@ export class TestRunOffer implements vscode.Disposable {
       // File events can lag behind the process: what the run appended is read before it counts.
       await this.trackingFiles.readNow();
     } catch (err) {
-      this.services.log.warn(`After "${run.label}": reading the tracking files failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.services.log.warn(`After "${loadTrackingPart().runLabel(run.start)}": reading the tracking files failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       this.runs.delete(key);
     }
@@ -119,17 +120,4 @@ function isTaskTerminal(terminal: vscode.Terminal, commandLine: string): boolean
     return true;
   }
   return vscode.tasks.taskExecutions.some((t) => terminal.name === t.task.name || terminal.name === `Task - ${t.task.name}`);
-}
-
-/** A task as people name it: its shell command line when it has one ("npm test"), else its name. */
-function taskLabel(task: vscode.Task): string {
-  const execution = task.execution;
-  if (execution instanceof vscode.ShellExecution) {
-    const line = execution.commandLine ?? [typeof execution.command === 'string' ? execution.command : execution.command?.value, ...(execution.args ?? []).map((a) => (typeof a === 'string' ? a : a.value))].filter(Boolean).join(' ');
-    const label = commandLineLabel(line, RUN_LABEL_MAX_LENGTH);
-    if (label) {
-      return label;
-    }
-  }
-  return task.source && task.source !== 'Workspace' ? `${task.source}: ${task.name}` : task.name;
 }

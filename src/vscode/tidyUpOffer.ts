@@ -2,13 +2,15 @@ import * as vscode from 'vscode';
 import { pluralCategory } from '../core/relativeTime';
 import type { TrackedSession } from '../core/sessions';
 import { isDeletableStatus } from '../core/status';
+import { deleteAllowance } from './budget/deleteAllowance';
 import { apiKeyFingerprint } from './credentials';
 import type { GroupNode } from './sessionArgs';
+import { runLabel, type RunStart } from './runLabel';
 import type { Services } from './services';
 
 /** A test run as testRunOffer.ts follows it. */
 export interface Run {
-  readonly label: string;
+  readonly start: RunStart;
   /** Sessions added to the store while the run went, per integration. */
   readonly added: Map<string, Set<string>>;
 }
@@ -54,17 +56,18 @@ export async function describeOffer(services: Services, run: Run, offeredSession
     deletableNow += Math.min(deletable, await availableNow(services, integrationId, deletable));
   }
   const locale = vscode.env.language;
+  const label = runLabel(run.start);
   const message =
     pluralCategory(total, locale) === 'one'
-      ? vscode.l10n.t('`{0}` left 1 Veriff session ({1} deletable now).', run.label, deletableNow)
-      : vscode.l10n.t('`{0}` left {1} Veriff sessions ({2} deletable now).', run.label, total, deletableNow);
+      ? vscode.l10n.t('`{0}` left 1 Veriff session ({1} deletable now).', label, deletableNow)
+      : vscode.l10n.t('`{0}` left {1} Veriff sessions ({2} deletable now).', label, total, deletableNow);
   const labels = [...runs.keys()].map((k) => k.split('\n')[1]);
   let target: GroupNode | undefined;
   if (runs.size === 1) {
     const [[k, { integrationId }]] = [...runs];
     target = { kind: 'group', by: 'run', key: k.split('\n')[1], integrationId, sessions: [] };
   }
-  return { offer: { label: run.label, left: total, deletableNow, runs: labels, message }, target };
+  return { offer: { label, left: total, deletableNow, runs: labels, message }, target };
 }
 
 /** How many deletes the budget of the integration's API key allows right now (0 when its secrets cannot be read). */
@@ -75,7 +78,7 @@ async function availableNow(services: Services, integrationId: string, wanted: n
   if (!secrets || !budget) {
     return 0;
   }
-  return budget.preview(apiKeyFingerprint(secrets.apiKey), wanted).available;
+  return deleteAllowance(budget, apiKeyFingerprint(secrets.apiKey), wanted).available;
 }
 
 export function showOffer(services: Services, offer: TidyUpOffer, target: GroupNode | undefined): void {

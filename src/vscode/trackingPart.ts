@@ -5,3 +5,4 @@
 export { importAppended } from './trackingFileImport';
 export { trackIds } from './tracking';
 export { describeOffer, showOffer } from './tidyUpOffer';
+export { runLabel } from './runLabel';

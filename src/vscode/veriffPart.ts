@@ -9,3 +9,7 @@ export { createDeleter, createProbe } from './budget/sessionDeleter';
 export { logQueueEvent } from './budget/queueEventLog';
 export { describeFailure } from './failureText';
 export { emptyRefreshSummary, fetchStatuses, withSessionsProgress } from './sessionStatuses';
+export { problemOfDeleteResult } from '../core/budgetProblem';
+export { problemText, unreadableTooltip } from './budget/budgetProblemText';
+export * as credentialWrites from './credentialWrites';
+export { sessionTooltip } from './sessionTooltip';

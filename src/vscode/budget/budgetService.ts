@@ -10,7 +10,6 @@ import type { BaseServices } from '../baseServices';
 import { settings } from '../settings';
 import { followOtherWindows, moveBudgetOutOfGlobalState } from './budgetStoreSync';
 import type { BudgetTime, BudgetTimeSource } from './budgetTime';
-import { deleteAllowance, type DeleteAllowance } from './deleteAllowance';
 import { QueueLease, type QueueLeaseOptions } from './queueLease';
 import { queueEtas, queueOverview, type DeleteQueueView, type QueuedInfo, type QueueOverview } from './queueView';
 import { ConnectionResolver } from './connectionResolver';
@@ -172,11 +171,6 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   remaining(key: string): BudgetRemaining {
     return this.ledger.remaining(key);
-  }
-
-  /** What a confirmation says before n deletes: how many the budget allows now, and the texts. */
-  preview(key: string, wanted: number): DeleteAllowance {
-    return deleteAllowance(this.ledger, key, wanted, this.now());
   }
 
   /**

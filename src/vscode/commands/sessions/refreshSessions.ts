@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { showFailure, showNoIntegration } from '../../failures';
+import { showFailure } from '../../failures';
+import { showNoIntegration } from '../../noIntegration';
 import { describeFailure } from '../../failureText';
 import type { Services } from '../../services';
 import { byIntegration, resolveSessionArgs } from '../../sessionArgs';
