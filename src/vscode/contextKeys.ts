@@ -35,8 +35,10 @@ export function trackCredentialsContext(services: KeyedParts): vscode.Disposable
     void services.contextKeys.set('veriff.hasCredentials', services.credentials.list().length > 0);
     void services.contextKeys.set('veriff.activeIsSandbox', services.credentials.active()?.sandbox === true);
   };
-  update();
-  return services.credentials.onDidChange(update);
+  // Right after activation: only menus and the palette read these keys, and they wait for nothing.
+  const first = setImmediate(update);
+  const sub = services.credentials.onDidChange(update);
+  return { dispose: () => (clearImmediate(first), sub.dispose()) };
 }
 
 /**
@@ -53,8 +55,8 @@ export function trackSessionCountContext(services: KeyedParts): vscode.Disposabl
       void services.contextKeys.set('veriff.sessionCount', count);
     }
   };
-  update();
+  const first = setImmediate(update); // as above: right after activation
   const storeSub = services.sessions.store.onDidChange(update);
   const credentialsSub = services.credentials.onDidChange(update);
-  return { dispose: () => (storeSub.dispose(), credentialsSub.dispose()) };
+  return { dispose: () => (clearImmediate(first), storeSub.dispose(), credentialsSub.dispose()) };
 }

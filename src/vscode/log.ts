@@ -5,14 +5,40 @@ import { redact, redactCredentials } from '../core/mask';
  * The "Veriff" log output channel. Every line passes through `redact` first, so a secret that
  * slipped into a message (a pasted key, an echoed header) is masked before it is written.
  */
+type Level = 'info' | 'warn' | 'error' | 'debug';
+
 export class VeriffLog implements vscode.Disposable {
-  readonly channel: vscode.LogOutputChannel;
+  private created: vscode.LogOutputChannel | undefined;
+  /** Lines written before the channel exists, in order (it is created right after activation). */
+  private readonly early: Array<[Level, string]> = [];
+  private readonly creating: ReturnType<typeof setImmediate>;
   private readonly secrets = new Set<string>();
   /** The latest lines as written (already redacted), for the "recently deleted" history and tests. */
   private readonly recentLines: string[] = [];
 
   constructor(readonly extensionId: string) {
-    this.channel = vscode.window.createOutputChannel('Veriff', { log: true });
+    // Creating the output channel is a round trip to the workbench that activation need not wait
+    // for: lines written meanwhile are kept (redacted, like every line) and written when it exists.
+    this.creating = setImmediate(() => this.channel);
+  }
+
+  /** The output channel, created on first use. */
+  get channel(): vscode.LogOutputChannel {
+    if (!this.created) {
+      this.created = vscode.window.createOutputChannel('Veriff', { log: true });
+      for (const [level, line] of this.early.splice(0)) {
+        this.created[level](line);
+      }
+    }
+    return this.created;
+  }
+
+  private write(level: Level, line: string): void {
+    if (this.created) {
+      this.created[level](line);
+    } else {
+      this.early.push([level, line]);
+    }
   }
 
   /** Registers values (API keys, shared secrets) that must never be written. */
@@ -43,16 +69,16 @@ export class VeriffLog implements vscode.Disposable {
   }
 
   info(message: string): void {
-    this.channel.info(this.keep('info', this.redact(message)));
+    this.write('info', this.keep('info', this.redact(message)));
   }
   warn(message: string): void {
-    this.channel.warn(this.keep('warning', this.redact(message)));
+    this.write('warn', this.keep('warning', this.redact(message)));
   }
   error(message: string): void {
-    this.channel.error(this.keep('error', this.redact(message)));
+    this.write('error', this.keep('error', this.redact(message)));
   }
   debug(message: string): void {
-    this.channel.debug(this.keep('debug', this.redact(message)));
+    this.write('debug', this.keep('debug', this.redact(message)));
   }
   /**
    * Shows the channel in the Output panel, keeping focus where it is. "Veriff: Show Log" (and every
@@ -62,6 +88,7 @@ export class VeriffLog implements vscode.Disposable {
     this.channel.show(true);
   }
   dispose(): void {
-    this.channel.dispose();
+    clearImmediate(this.creating);
+    this.created?.dispose();
   }
 }

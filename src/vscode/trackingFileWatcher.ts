@@ -41,7 +41,11 @@ export class TrackingFileWatcher implements vscode.Disposable {
 
   constructor(private readonly services: Services) {}
 
-  /** Starts watching (now if the workspace is trusted, else once it is). */
+  /**
+   * Starts watching (if the workspace is trusted, else once it is) right after activation: the
+   * workspace search and the watchers' set-up cost more than the rest of activation and nothing
+   * needs them before it returns. `readNow` and `whenScanned` wait for that first scan.
+   */
   start(): void {
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -52,18 +56,21 @@ export class TrackingFileWatcher implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.restart()),
       this.services.credentials.onDidChange(() => this.retryWaiting()),
     );
-    if (vscode.workspace.isTrusted) {
-      this.restart();
-    } else {
-      this.services.log.info('Tracking file not watched: the workspace is not trusted');
-      this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()));
-    }
+    this.scan = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      if (vscode.workspace.isTrusted) {
+        this.restart();
+      } else if (!this.disposed) {
+        this.services.log.info('Tracking file not watched: the workspace is not trusted');
+        this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()));
+      }
+      return this.scan;
+    });
   }
 
   /** Reads what was appended to every tracking file now (a test run just ended); resolves when read. */
   readNow(): Promise<void> {
     if (this.disposed || !this.started) {
-      return Promise.resolve();
+      return this.disposed ? Promise.resolve() : this.scan; // before the first scan: that scan reads everything
     }
     this.scan = this.scan.then(() => this.findAndRead());
     return this.scan;

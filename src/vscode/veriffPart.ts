@@ -13,3 +13,4 @@ export { problemOfDeleteResult } from '../core/budgetProblem';
 export { problemText, unreadableTooltip } from './budget/budgetProblemText';
 export * as credentialWrites from './credentialWrites';
 export { sessionTooltip } from './sessionTooltip';
+export { moveBudgetOutOfGlobalState } from './budget/legacyBudgetMove';

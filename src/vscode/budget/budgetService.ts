@@ -8,7 +8,7 @@ import { BudgetMirror } from '../../core/store/budgetMirror';
 import type { SharedStore } from '../../core/store/sharedStore';
 import type { BaseServices } from '../baseServices';
 import { settings } from '../settings';
-import { followOtherWindows, moveBudgetOutOfGlobalState } from './budgetStoreSync';
+import { followOtherWindows, hasLegacyBudget } from './budgetStoreSync';
 import type { BudgetTime, BudgetTimeSource } from './budgetTime';
 import { QueueLease, type QueueLeaseOptions } from './queueLease';
 import { queueEtas, queueOverview, type DeleteQueueView, type QueuedInfo, type QueueOverview } from './queueView';
@@ -80,7 +80,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
         }
       }),
     );
-    this.ready = moveBudgetOutOfGlobalState(services, this.store, this.mirror);
+    this.ready = hasLegacyBudget(services.context.globalState) ? this.parts().moveBudgetOutOfGlobalState(services, this.store, this.mirror) : Promise.resolve();
     this.scheduleWork();
   }
 
