@@ -32,11 +32,3 @@ export function validateSharedSecret(raw: string): string | undefined {
   }
   return undefined;
 }
-
-export function validateIntegrationName(raw: string): string | undefined {
-  const s = raw.trim();
-  if (s === '') {
-    return 'Give the integration a name, e.g. Test or Live.';
-  }
-  return s.length > 60 ? 'Keep the name under 60 characters.' : undefined;
-}

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { AutoRefreshThrottle, selectForAutoRefresh } from '../core/statusRefresh';
 import type { Services } from './services';
-import { emptyRefreshSummary, fetchStatuses, type RefreshSummary, withSessionsProgress } from './sessionStatuses';
+import { loadVeriffPart } from './loadVeriffPart';
+import type { RefreshSummary } from './sessionStatuses';
 
 export type AutoRefreshDecision =
   | { ran: false; reason: 'noIntegration' | 'noCredentials' | 'nothingStale' | 'throttled' }
@@ -60,11 +61,12 @@ export class AutoRefresher implements vscode.Disposable {
         return { ran: false, reason: 'noCredentials' };
       }
       this.services.log.info(`[${integration.name}] Refreshing ${stale.length} stale session statuses (view opened)`);
+      const { fetchStatuses, withSessionsProgress } = loadVeriffPart();
       const summary = await withSessionsProgress('', false, async () => (await fetchStatuses(this.services, connection, stale.map((s) => s.id))).summary);
       return { ran: true, summary };
     } catch (err) {
       this.services.log.error(`Automatic status refresh failed: ${err instanceof Error ? err.message : String(err)}`);
-      return { ran: true, summary: emptyRefreshSummary() };
+      return { ran: true, summary: loadVeriffPart().emptyRefreshSummary() };
     } finally {
       throttle.finished();
     }

@@ -27,14 +27,18 @@ export class ContextKeys {
 
 /**
  * Keeps `veriff.hasCredentials` in step with the integrations: it hides the commands that need
- * credentials from the palette and the menus until there are some.
+ * credentials from the palette and the menus until there are some. `veriff.activeIsSandbox`: the
+ * active integration is the local sandbox's (its commands show).
  */
 export function trackCredentialsContext(services: KeyedParts): vscode.Disposable {
   const update = (): void => {
     void services.contextKeys.set('veriff.hasCredentials', services.credentials.list().length > 0);
+    void services.contextKeys.set('veriff.activeIsSandbox', services.credentials.active()?.sandbox === true);
   };
-  update();
-  return services.credentials.onDidChange(update);
+  // Right after activation: only menus and the palette read these keys, and they wait for nothing.
+  const first = setImmediate(update);
+  const sub = services.credentials.onDidChange(update);
+  return { dispose: () => (clearImmediate(first), sub.dispose()) };
 }
 
 /**
@@ -51,8 +55,8 @@ export function trackSessionCountContext(services: KeyedParts): vscode.Disposabl
       void services.contextKeys.set('veriff.sessionCount', count);
     }
   };
-  update();
+  const first = setImmediate(update); // as above: right after activation
   const storeSub = services.sessions.store.onDidChange(update);
   const credentialsSub = services.credentials.onDidChange(update);
-  return { dispose: () => (storeSub.dispose(), credentialsSub.dispose()) };
+  return { dispose: () => (clearImmediate(first), storeSub.dispose(), credentialsSub.dispose()) };
 }

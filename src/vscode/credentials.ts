@@ -1,6 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { KnownSecrets } from '../core/secretSeeds';
 import { ENVIRONMENT_INTEGRATION_NAME, readEnvironmentCredentials } from '../core/environmentCredentials';
 
 export interface Integration {
@@ -23,11 +22,39 @@ export interface IntegrationSecrets {
   readonly sharedSecret: string;
 }
 
-const LIST_KEY = 'veriff.integrations';
-const ACTIVE_KEY = 'veriff.activeIntegration';
-const SECRET_PREFIX = 'veriff.credentials.';
+export const LIST_KEY = 'veriff.integrations';
+export const ACTIVE_KEY = 'veriff.activeIntegration';
+export const SECRET_PREFIX = 'veriff.credentials.';
 /** A secret whose change tells other windows that the integration list changed. */
-const REVISION_SECRET = 'veriff.integrationsRevision';
+export const REVISION_SECRET = 'veriff.integrationsRevision';
+
+export interface IntegrationInput {
+  name: string;
+  apiUrl: string;
+  apiKey: string;
+  sharedSecret: string;
+  sandbox?: boolean;
+}
+
+/** What the writes of integrations change in a CredentialStore. */
+export interface WritableCredentials {
+  readonly context: vscode.ExtensionContext;
+  readonly sink?: SecretSink;
+  /** The integrations kept in global state (never the environment's). */
+  stored(): Integration[];
+  find(nameOrId: string): Integration | undefined;
+  /** Drops the cached secrets of an integration. */
+  forget(id: string): void;
+  /** Tells listeners that integrations changed. */
+  changed(): void;
+}
+
+/** Saving, switching and removing integrations: credentialWrites.ts, loaded (with dist/veriff.js) when a command or the sandbox writes. */
+export interface CredentialWrites {
+  upsert(store: WritableCredentials, input: IntegrationInput): Promise<Integration>;
+  setActive(store: WritableCredentials, id: string): Promise<void>;
+  remove(store: WritableCredentials, id: string): Promise<void>;
+}
 
 export class SecretStorageUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -70,10 +97,21 @@ export class CredentialStore implements vscode.Disposable {
   /** The last problem reported about the environment's variables (reported once each). */
   private environmentProblem: string | undefined;
 
+  private readonly writable: WritableCredentials;
+
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly sink?: SecretSink,
+    private readonly sink: SecretSink | undefined,
+    private readonly writes: () => CredentialWrites,
   ) {
+    this.writable = {
+      context,
+      sink,
+      stored: () => this.stored(),
+      find: (nameOrId) => this.find(nameOrId),
+      forget: (id) => this.cache.delete(id),
+      changed: () => this.changed.fire(),
+    };
     this.subscription = context.secrets.onDidChange((e) => {
       if (e.key === REVISION_SECRET || e.key.startsWith(SECRET_PREFIX)) {
         this.cache.clear();
@@ -166,87 +204,17 @@ export class CredentialStore implements vscode.Disposable {
     return value;
   }
 
-  /**
-   * The API keys and shared secrets of every integration, read from SecretStorage (cached) and
-   * held in memory only: what must never be taken for a session id. An integration whose secrets
-   * cannot be read is left out.
-   */
-  async knownSecrets(): Promise<KnownSecrets> {
-    const apiKeys: string[] = [];
-    const sharedSecrets: string[] = [];
-    for (const integration of this.list()) {
-      const secrets = await this.getSecrets(integration).catch(() => undefined);
-      if (secrets) {
-        apiKeys.push(secrets.apiKey);
-        sharedSecrets.push(secrets.sharedSecret);
-      }
-    }
-    return { apiKeys, sharedSecrets };
+  /** Adds or updates an integration by name (and makes it active). Secrets are written first: a failure changes nothing. */
+  upsert(input: IntegrationInput): Promise<Integration> {
+    return this.writes().upsert(this.writable, input);
   }
 
-  /** Adds or updates an integration by name. Secrets are written first: a failure changes nothing. */
-  async upsert(input: { name: string; apiUrl: string; apiKey: string; sharedSecret: string; sandbox?: boolean }): Promise<Integration> {
-    this.sink?.addSecret(input.apiKey);
-    this.sink?.addSecret(input.sharedSecret);
-    const existing = this.find(input.name);
-    if (existing?.environment) {
-      throw new Error(vscode.l10n.t('"{0}" is the integration read from the environment; it cannot be saved. Choose another name.', existing.name));
-    }
-    const integration: Integration = {
-      id: existing?.id ?? randomUUID(),
-      name: input.name.trim(),
-      apiUrl: input.apiUrl,
-      ...(input.sandbox || existing?.sandbox ? { sandbox: true } : {}),
-    };
-    try {
-      await this.context.secrets.store(
-        SECRET_PREFIX + integration.id,
-        JSON.stringify({ apiKey: input.apiKey.trim().toLowerCase(), sharedSecret: input.sharedSecret.trim() }),
-      );
-    } catch (err) {
-      throw new SecretStorageUnavailableError(err);
-    }
-    this.cache.delete(integration.id);
-    const list = this.stored().filter((i) => i.id !== integration.id);
-    list.push(integration);
-    await this.context.globalState.update(LIST_KEY, list);
-    await this.setActive(integration.id);
-    return integration;
+  setActive(id: string): Promise<void> {
+    return this.writes().setActive(this.writable, id);
   }
 
-  async setActive(id: string): Promise<void> {
-    await this.context.globalState.update(ACTIVE_KEY, id);
-    await this.bumpRevision();
-    this.changed.fire();
-  }
-
-  async remove(id: string): Promise<void> {
-    if (id === ENVIRONMENT_INTEGRATION_ID) {
-      throw new Error(
-        vscode.l10n.t('The "{0}" integration comes from the environment: turn off the setting veriff.credentialsFromEnvironment or unset the variables.', ENVIRONMENT_INTEGRATION_NAME),
-      );
-    }
-    try {
-      await this.context.secrets.delete(SECRET_PREFIX + id);
-    } catch (err) {
-      throw new SecretStorageUnavailableError(err);
-    }
-    this.cache.delete(id);
-    const list = this.stored().filter((i) => i.id !== id);
-    await this.context.globalState.update(LIST_KEY, list);
-    if (this.context.globalState.get<string>(ACTIVE_KEY) === id) {
-      await this.context.globalState.update(ACTIVE_KEY, list[0]?.id);
-    }
-    await this.bumpRevision();
-    this.changed.fire();
-  }
-
-  private async bumpRevision(): Promise<void> {
-    try {
-      await this.context.secrets.store(REVISION_SECRET, String(Date.now()));
-    } catch {
-      // Only a cross-window hint; the change itself is already stored.
-    }
+  remove(id: string): Promise<void> {
+    return this.writes().remove(this.writable, id);
   }
 
   dispose(): void {

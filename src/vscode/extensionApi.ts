@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AddResult, SessionSource } from '../core/sessions';
 import type { SessionStatus } from '../core/status';
 import type { Services } from './services';
-import { trackIds } from './tracking';
+import { loadTrackingPart } from './loadTrackingPart';
 
 /** A tracked session as other extensions see it: a plain copy, never a live record. */
 export interface TrackedSessionSnapshot {
@@ -39,7 +39,7 @@ export function buildSessionsApi(services: Services): [SessionsApi, vscode.Dispo
         throw new TypeError('trackSessions expects a string or an array of strings');
       }
       const text = typeof ids === 'string' ? ids : ids.map((x) => String(x)).join('\n');
-      return trackIds(
+      return loadTrackingPart().trackIds(
         services,
         { text, typed: true },
         { source: 'api', label: typeof label === 'string' ? label : undefined, notify: 'status' },

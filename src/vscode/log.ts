@@ -1,23 +1,44 @@
 import * as vscode from 'vscode';
 import { redact, redactCredentials } from '../core/mask';
-import { untilSeen } from '../core/untilSeen';
-
-/** How often, and how far apart, a reveal of the channel is asked for before giving up. */
-const REVEAL_ATTEMPTS = 3;
-const REVEAL_WAIT_MS = 1000;
 
 /**
  * The "Veriff" log output channel. Every line passes through `redact` first, so a secret that
  * slipped into a message (a pasted key, an echoed header) is masked before it is written.
  */
+type Level = 'info' | 'warn' | 'error' | 'debug';
+
 export class VeriffLog implements vscode.Disposable {
-  readonly channel: vscode.LogOutputChannel;
+  private created: vscode.LogOutputChannel | undefined;
+  /** Lines written before the channel exists, in order (it is created right after activation). */
+  private readonly early: Array<[Level, string]> = [];
+  private readonly creating: ReturnType<typeof setImmediate>;
   private readonly secrets = new Set<string>();
   /** The latest lines as written (already redacted), for the "recently deleted" history and tests. */
   private readonly recentLines: string[] = [];
 
-  constructor(private readonly extensionId: string) {
-    this.channel = vscode.window.createOutputChannel('Veriff', { log: true });
+  constructor(readonly extensionId: string) {
+    // Creating the output channel is a round trip to the workbench that activation need not wait
+    // for: lines written meanwhile are kept (redacted, like every line) and written when it exists.
+    this.creating = setImmediate(() => this.channel);
+  }
+
+  /** The output channel, created on first use. */
+  get channel(): vscode.LogOutputChannel {
+    if (!this.created) {
+      this.created = vscode.window.createOutputChannel('Veriff', { log: true });
+      for (const [level, line] of this.early.splice(0)) {
+        this.created[level](line);
+      }
+    }
+    return this.created;
+  }
+
+  private write(level: Level, line: string): void {
+    if (this.created) {
+      this.created[level](line);
+    } else {
+      this.early.push([level, line]);
+    }
   }
 
   /** Registers values (API keys, shared secrets) that must never be written. */
@@ -48,38 +69,26 @@ export class VeriffLog implements vscode.Disposable {
   }
 
   info(message: string): void {
-    this.channel.info(this.keep('info', this.redact(message)));
+    this.write('info', this.keep('info', this.redact(message)));
   }
   warn(message: string): void {
-    this.channel.warn(this.keep('warning', this.redact(message)));
+    this.write('warn', this.keep('warning', this.redact(message)));
   }
   error(message: string): void {
-    this.channel.error(this.keep('error', this.redact(message)));
+    this.write('error', this.keep('error', this.redact(message)));
   }
   debug(message: string): void {
-    this.channel.debug(this.keep('debug', this.redact(message)));
+    this.write('debug', this.keep('debug', this.redact(message)));
   }
   /**
-   * Shows the channel in the Output panel (keeping focus where it is) and resolves whether it is
-   * showing. VS Code drops a reveal that arrives around the workbench's start-up without a word (seen
-   * in about 1 start in 5: "Veriff: Show Log" right after opening a window did nothing), so the
-   * reveal is asked again until the channel is among the visible editors (an `output:` document).
+   * Shows the channel in the Output panel, keeping focus where it is. "Veriff: Show Log" (and every
+   * "Show Log" button, which runs it) also checks that VS Code showed it: see commands/showLog.ts.
    */
-  show(): Promise<boolean> {
-    // The channel's document is named after the extension id and the channel's name in every VS Code
-    // version: output:<ext id>.Veriff.log now, output:extension-output-<ext id>-#1-Veriff before.
-    const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const name = new RegExp(`${escape(this.extensionId)}.*[.-]${escape(this.channel.name)}(\\.log)?$`, 'i');
-    const showing = (): boolean => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'output' && name.test(decodeURIComponent(e.document.uri.path)));
-    return untilSeen({
-      act: () => this.channel.show(true),
-      seen: showing,
-      onChange: (listener) => vscode.window.onDidChangeVisibleTextEditors(listener),
-      attempts: REVEAL_ATTEMPTS,
-      waitMs: REVEAL_WAIT_MS,
-    });
+  reveal(): void {
+    this.channel.show(true);
   }
   dispose(): void {
-    this.channel.dispose();
+    clearImmediate(this.creating);
+    this.created?.dispose();
   }
 }

@@ -5,6 +5,7 @@ import type { TrackedSession } from '../core/sessions';
 import type { SessionStatus } from '../core/status';
 import type { CredentialStore } from './credentials';
 import type { ViewFocus } from './viewFocus';
+import { SESSIONS_VIEW_ID } from './viewIds';
 
 /** The parts argument resolution reads: the integrations, and the sessions view's focus and selection. */
 interface ArgParts {
@@ -47,9 +48,6 @@ export interface ResolvedArgs {
   noIntegration: boolean;
 }
 
-/** The sessions view (package.json `views`). */
-export const SESSIONS_VIEW_ID = 'veriff.sessions';
-
 /** What the tree's keybindings pass (package.json `keybindings[].args`): "the rows selected in the view". */
 export const VIEW_SELECTION_ARG = { selectionOf: SESSIONS_VIEW_ID } as const;
 
@@ -65,6 +63,39 @@ function wantsViewSelection(arg: unknown, selected: unknown): 'marker' | 'bare' 
   return (arg === undefined || arg === null) && selected === undefined ? 'bare' : undefined;
 }
 
+/** How long a command waits for the extension host to know the selected rows again after a refresh. */
+const SETTLE_MS = 500;
+const SETTLE_STEP_MS = 20;
+
+/** The selection now: the view's, else what the last change event reported (the view may be refreshing). */
+function selection<T>(focus: ViewFocus<T>): readonly T[] {
+  const live = focus.view.selection;
+  return live.length > 0 ? live : focus.reported;
+}
+
+/** The view's selection while it has the focus; empty otherwise. */
+export function focusedSelection<T>(focus: ViewFocus<T>): readonly T[] {
+  return focus.hasFocus() ? selection(focus) : [];
+}
+
+/**
+ * The selection once the extension host knows the selected rows again (a moment after a
+ * refresh); the last reported selection if that takes too long; empty when nothing is selected.
+ */
+async function settledSelection<T>(focus: ViewFocus<T>, timeoutMs = SETTLE_MS): Promise<readonly T[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const live = focus.view.selection;
+    if (live.length > 0) {
+      return live;
+    }
+    if (Date.now() >= deadline) {
+      return focus.reported;
+    }
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS));
+  }
+}
+
 /**
  * The nodes a tree command works on when it got no node of its own: with the keybinding's marker,
  * the view's selection; called bare (palette, a keybinding without arguments), the view's selection
@@ -75,9 +106,9 @@ export function viewSelection(services: ArgParts, arg?: unknown, selected?: unkn
   const focus = services.sessionTree?.focus;
   switch (wantsViewSelection(arg, selected)) {
     case 'marker':
-      return focus?.selection() ?? [];
+      return focus ? selection(focus) : [];
     case 'bare': {
-      const nodes = focus?.focusedSelection() ?? [];
+      const nodes = focus ? focusedSelection(focus) : [];
       return nodes.length > 0 ? nodes : undefined;
     }
     default:
@@ -99,7 +130,7 @@ export function settledViewSelection(
   if (!focus || wants === undefined || (wants === 'bare' && !focus.hasFocus())) {
     return undefined;
   }
-  return focus.settledSelection().then((nodes) => (wants === 'bare' && nodes.length === 0 ? undefined : nodes));
+  return settledSelection(focus).then((nodes) => (wants === 'bare' && nodes.length === 0 ? undefined : nodes));
 }
 
 /**

@@ -5,9 +5,19 @@ import type { Integration } from './credentials';
 import { answered, UserCancelledError } from './prompts';
 import type { Services } from './services';
 import { isGroupNode, viewSelection, type GroupNode, type ResolvedArgs, type SessionRef, type SessionTreeNode } from './sessionArgs';
-import { sessionPickItem } from './sessionLook';
+import { ageText, statusCodicon, statusText } from './sessionLook';
 
 type PickItem = vscode.QuickPickItem & { ref: SessionRef };
+
+/** A tracked session as a quick-pick item: status icon and id, status and age, the run's label. */
+export function sessionPickItem(session: TrackedSession, nowMs: number): vscode.QuickPickItem & { ref: SessionRef } {
+  return {
+    label: `$(${statusCodicon(session.status)}) ${session.id}`,
+    description: `${statusText(session.status)} · ${ageText(session.addedAt, nowMs)}`,
+    detail: session.label,
+    ref: { integrationId: session.integrationId, id: session.id },
+  };
+}
 
 interface PickerBase {
   /** The integration whose tracked sessions are offered. */

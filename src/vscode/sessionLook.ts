@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
 import { ageText as relativeAge } from '../core/relativeTime';
-import type { TrackedSession } from '../core/sessions';
 import { isDeletableStatus, type SessionStatus } from '../core/status';
-import type { SessionRef } from './sessionArgs';
 
-/** How a session and its status look: icons, text and quick-pick items, shared by the view and the commands. */
+/** How a session and its status look: icons and text, shared by the view and the commands. */
 
 const STATUS_ICONS: Record<SessionStatus, vscode.ThemeIcon> = {
   approved: new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green')),
@@ -29,16 +27,6 @@ export function statusIcon(status: SessionStatus): vscode.ThemeIcon {
 /** The codicon name, for quick-pick labels and tooltips (`$(name)`). */
 export function statusCodicon(status: SessionStatus): string {
   return statusIcon(status).id;
-}
-
-/** A tracked session as a quick-pick item: status icon and id, status and age, the run's label. */
-export function sessionPickItem(session: TrackedSession, nowMs: number): vscode.QuickPickItem & { ref: SessionRef } {
-  return {
-    label: `$(${statusCodicon(session.status)}) ${session.id}`,
-    description: `${statusText(session.status)} · ${ageText(session.addedAt, nowMs)}`,
-    detail: session.label,
-    ref: { integrationId: session.integrationId, id: session.id },
-  };
 }
 
 export function statusText(status: SessionStatus): string {

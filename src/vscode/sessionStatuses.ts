@@ -5,9 +5,9 @@ import type { Outcome } from '../core/http/outcomes';
 import type { SessionStatus } from '../core/status';
 import { STATUS_CONCURRENCY } from '../core/statusRefresh';
 
-import { describeFailure } from './failures';
+import { describeFailure } from './failureText';
 import type { Services } from './services';
-import { SESSIONS_VIEW_ID } from './sessionArgs';
+import { SESSIONS_VIEW_ID } from './viewIds';
 import type { Connection } from './veriffAccess';
 
 type Failure = Exclude<Outcome<SessionStatus>, { kind: 'ok' }>;

@@ -5,13 +5,18 @@ import type { SessionStatus } from '../core/status';
 import type { GroupNode, SessionNode, SessionTreeNode } from './sessionArgs';
 import type { BaseServices } from './baseServices';
 import type { DeleteQueueView } from './budget/queueView';
-import { groupTreeItem, rowSignature, sessionTooltip, sessionTreeItem } from './sessionTreeItems';
+import { groupTreeItem, rowSignature, sessionTreeItem } from './sessionTreeItems';
 import { settings } from './settings';
 import type { ViewFocus } from './viewFocus';
 
 /** Store changes arriving within this window are rendered once. */
 export const RENDER_DEBOUNCE_MS = 50;
 export const AGE_TICK_MS = 60_000;
+
+/** A row's hover details (sessionTooltip.ts, in dist/veriff.js: built only when the user hovers a row). */
+export interface RowDetails {
+  sessionTooltip(session: TrackedSession, integrationName: string, now: number): vscode.MarkdownString;
+}
 /** Up to this many sessions every group starts expanded; above it only the first one. */
 const EXPAND_ALL_UP_TO = 200;
 
@@ -89,6 +94,7 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
   constructor(
     private readonly services: BaseServices,
     private readonly queueView: DeleteQueueView,
+    private readonly details: () => RowDetails,
   ) {
     const sub = services.sessions.store.onDidChange((change: SessionStoreChange) => this.onStoreChange(change));
     this.disposables.push(
@@ -378,7 +384,7 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SessionTreeN
 
   private tooltip(session: TrackedSession): vscode.MarkdownString {
     const integration = this.services.credentials.list().find((i) => i.id === session.integrationId);
-    return sessionTooltip(session, integration?.name ?? session.integrationId, this.services.clock.now());
+    return this.details().sessionTooltip(session, integration?.name ?? session.integrationId, this.services.clock.now());
   }
 
   dispose(): void {

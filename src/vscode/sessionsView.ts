@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from './services';
-import { SESSIONS_VIEW_ID } from './sessionArgs';
+import { SESSIONS_VIEW_ID } from './viewIds';
 import { AGE_TICK_MS } from './sessionTree';
 import { ViewFocus } from './viewFocus';
 
@@ -27,8 +27,6 @@ export function registerSessionsView(services: Services, options: SessionsViewOp
     const deletable = provider.deletableCount();
     view.badge = deletable > 0 ? { value: deletable, tooltip: vscode.l10n.t('Tracked sessions that can be deleted: {0}', deletable) } : undefined;
   };
-  updateChrome();
-
   let ageTimer: ReturnType<typeof setInterval> | undefined;
   const onVisibility = (visible: boolean): void => {
     if (visible) {
@@ -39,9 +37,13 @@ export function registerSessionsView(services: Services, options: SessionsViewOp
       ageTimer = undefined;
     }
   };
-  if (view.visible) {
-    onVisibility(true);
-  }
+  // Right after activation: the badge counts every tracked session, and a refresh can wait a tick.
+  const first = setImmediate(() => {
+    updateChrome();
+    if (view.visible) {
+      onVisibility(true);
+    }
+  });
   return [
     provider,
     provider.focus,
@@ -50,6 +52,7 @@ export function registerSessionsView(services: Services, options: SessionsViewOp
     view.onDidChangeVisibility((e) => onVisibility(e.visible)),
     {
       dispose: () => {
+        clearImmediate(first);
         if (ageTimer) {
           clearInterval(ageTimer);
         }

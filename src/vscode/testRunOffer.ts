@@ -1,31 +1,16 @@
 import * as vscode from 'vscode';
-import { commandLineLabel, RUN_LABEL_MAX_LENGTH } from '../core/commandLabel';
-import { pluralCategory } from '../core/relativeTime';
-import type { SessionStoreChange, TrackedSession } from '../core/sessions';
-import { isDeletableStatus } from '../core/status';
-import { apiKeyFingerprint } from './credentials';
-import type { GroupNode } from './sessionArgs';
+import type { SessionStoreChange } from '../core/sessions';
+import { loadTrackingPart } from './loadTrackingPart';
 import type { Services } from './services';
 import { settings } from './settings';
+import type { RunStart } from './runLabel';
+import type { Run, TidyUpOffer } from './tidyUpOffer';
+
+export type { TidyUpOffer } from './tidyUpOffer';
 
 /** What the offer needs of the tracking-file watcher: read what was appended, now. */
 export interface AppendedReader {
   readNow(): Promise<void>;
-}
-
-interface Run {
-  readonly label: string;
-  /** Sessions added to the store while the run went, per integration. */
-  readonly added: Map<string, Set<string>>;
-}
-
-/** What one offer said, for tests and the log. */
-export interface TidyUpOffer {
-  readonly label: string;
-  readonly left: number;
-  readonly deletableNow: number;
-  readonly runs: readonly string[];
-  readonly message: string;
 }
 
 /**
@@ -51,7 +36,7 @@ export class TestRunOffer implements vscode.Disposable {
     const window = vscode.window as Partial<typeof vscode.window>;
     this.subscriptions.push(
       this.offered,
-      vscode.tasks.onDidStartTaskProcess((e) => this.begin(e.execution, taskLabel(e.execution.task))),
+      vscode.tasks.onDidStartTaskProcess((e) => this.begin(e.execution, { task: e.execution.task })),
       vscode.tasks.onDidEndTaskProcess((e) => void this.end(e.execution)),
       services.sessions.store.onDidChange((change) => this.noteAdded(change)),
     );
@@ -60,7 +45,7 @@ export class TestRunOffer implements vscode.Disposable {
         window.onDidStartTerminalShellExecution((e) => {
           // A task's terminal reports the task's own run as a shell execution: the task's events count.
           if (!isTaskTerminal(e.terminal, e.execution.commandLine.value)) {
-            this.begin(e.execution, commandLineLabel(e.execution.commandLine.value, RUN_LABEL_MAX_LENGTH) ?? e.terminal.name);
+            this.begin(e.execution, { commandLine: e.execution.commandLine.value, terminalName: e.terminal.name });
           }
         }),
         window.onDidEndTerminalShellExecution((e) => void this.end(e.execution)),
@@ -68,8 +53,9 @@ export class TestRunOffer implements vscode.Disposable {
     }
   }
 
-  private begin(key: object, label: string): void {
-    this.runs.set(key, { label, added: new Map() });
+  /** The run's label is made only when it is shown (runLabel.ts, with the offer in dist/tracking.js). */
+  private begin(key: object, start: RunStart): void {
+    this.runs.set(key, { start, added: new Map() });
   }
 
   private noteAdded(change: SessionStoreChange): void {
@@ -97,16 +83,21 @@ export class TestRunOffer implements vscode.Disposable {
       // File events can lag behind the process: what the run appended is read before it counts.
       await this.trackingFiles.readNow();
     } catch (err) {
-      this.services.log.warn(`After "${run.label}": reading the tracking files failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.services.log.warn(`After "${loadTrackingPart().runLabel(run.start)}": reading the tracking files failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       this.runs.delete(key);
     }
     if (!settings.offerTidyUpAfterTestRun()) {
       return;
     }
-    const offer = await this.describe(run);
+    if (run.added.size === 0) {
+      return; // nothing came from the tracking file: the tracking part need not load
+    }
+    const tracking = loadTrackingPart();
+    const offer = await tracking.describeOffer(this.services, run, this.offeredSessions);
     if (offer) {
-      this.show(offer.offer, offer.target);
+      this.offered.fire(offer.offer);
+      tracking.showOffer(this.services, offer.offer, offer.target);
     }
   }
 
@@ -115,74 +106,6 @@ export class TestRunOffer implements vscode.Disposable {
    * what one click would tidy. They count as offered from here on (before any await, so two runs
    * ending together cannot both offer them).
    */
-  private async describe(run: Run): Promise<{ offer: TidyUpOffer; target: GroupNode | undefined } | undefined> {
-    const store = this.services.sessions.store;
-    const left = new Map<string, TrackedSession[]>();
-    for (const [integrationId, ids] of run.added) {
-      const sessions = [...ids]
-        .map((id) => store.get(integrationId, id))
-        .filter((s): s is TrackedSession => s !== undefined && s.source === 'trackingFile' && !this.offeredSessions.has(`${integrationId}/${s.id}`));
-      if (sessions.length > 0) {
-        left.set(integrationId, sessions);
-        sessions.forEach((s) => this.offeredSessions.add(`${integrationId}/${s.id}`));
-      }
-    }
-    if (left.size === 0) {
-      return undefined;
-    }
-    let total = 0;
-    let deletableNow = 0;
-    const runs = new Map<string, { integrationId: string }>();
-    for (const [integrationId, sessions] of left) {
-      total += sessions.length;
-      for (const s of sessions) {
-        runs.set(`${integrationId}\n${s.label}`, { integrationId });
-      }
-      const deletable = sessions.filter((s) => isDeletableStatus(s.status)).length;
-      deletableNow += Math.min(deletable, await this.availableNow(integrationId, deletable));
-    }
-    const locale = vscode.env.language;
-    const message =
-      pluralCategory(total, locale) === 'one'
-        ? vscode.l10n.t('`{0}` left 1 Veriff session ({1} deletable now).', run.label, deletableNow)
-        : vscode.l10n.t('`{0}` left {1} Veriff sessions ({2} deletable now).', run.label, total, deletableNow);
-    const labels = [...runs.keys()].map((k) => k.split('\n')[1]);
-    let target: GroupNode | undefined;
-    if (runs.size === 1) {
-      const [[k, { integrationId }]] = [...runs];
-      target = { kind: 'group', by: 'run', key: k.split('\n')[1], integrationId, sessions: [] };
-    }
-    return { offer: { label: run.label, left: total, deletableNow, runs: labels, message }, target };
-  }
-
-  /** How many deletes the budget of the integration's API key allows right now (0 when its secrets cannot be read). */
-  private async availableNow(integrationId: string, wanted: number): Promise<number> {
-    const integration = this.services.credentials.list().find((i) => i.id === integrationId);
-    const secrets = integration ? await this.services.credentials.getSecrets(integration).catch(() => undefined) : undefined;
-    const budget = this.services.budgetService;
-    if (!secrets || !budget) {
-      return 0;
-    }
-    return budget.preview(apiKeyFingerprint(secrets.apiKey), wanted).available;
-  }
-
-  private show(offer: TidyUpOffer, target: GroupNode | undefined): void {
-    this.services.log.info(`After "${offer.label}": ${offer.left} session(s) left from the tracking file (runs: ${offer.runs.join(', ')}), ${offer.deletableNow} deletable now; offering a tidy-up`);
-    const tidy = vscode.l10n.t('Tidy Up This Run');
-    const notNow = vscode.l10n.t('Not now');
-    const never = vscode.l10n.t("Don't ask again");
-    this.offered.fire(offer);
-    void this.services.ui.showInformationMessage(offer.message, tidy, notNow, never).then(async (choice) => {
-      if (choice === tidy) {
-        // The run's group when all came with one run label; else the command asks which run.
-        await vscode.commands.executeCommand('veriff.tidyUpRun', ...(target ? [target] : []));
-      } else if (choice === never) {
-        await vscode.workspace.getConfiguration('veriff').update('offerTidyUpAfterTestRun', false, vscode.ConfigurationTarget.Global);
-        this.services.log.info('Tidy-up offers after test runs turned off (veriff.offerTidyUpAfterTestRun)');
-      }
-    });
-  }
-
   dispose(): void {
     for (const s of this.subscriptions) {
       s.dispose();
@@ -197,17 +120,4 @@ function isTaskTerminal(terminal: vscode.Terminal, commandLine: string): boolean
     return true;
   }
   return vscode.tasks.taskExecutions.some((t) => terminal.name === t.task.name || terminal.name === `Task - ${t.task.name}`);
-}
-
-/** A task as people name it: its shell command line when it has one ("npm test"), else its name. */
-function taskLabel(task: vscode.Task): string {
-  const execution = task.execution;
-  if (execution instanceof vscode.ShellExecution) {
-    const line = execution.commandLine ?? [typeof execution.command === 'string' ? execution.command : execution.command?.value, ...(execution.args ?? []).map((a) => (typeof a === 'string' ? a : a.value))].filter(Boolean).join(' ');
-    const label = commandLineLabel(line, RUN_LABEL_MAX_LENGTH);
-    if (label) {
-      return label;
-    }
-  }
-  return task.source && task.source !== 'Workspace' ? `${task.source}: ${task.name}` : task.name;
 }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { extractSessionIds, findIdsInText, parseTypedIds } from '../core/idExtraction';
 import { redact } from '../core/mask';
-import { withoutSecrets } from '../core/secretSeeds';
+import { withoutSecrets, type KnownSecrets } from '../core/secretSeeds';
 import type { AddResult, SessionToTrack, SessionSource } from '../core/sessions';
-import type { Integration } from './credentials';
+import type { CredentialStore, Integration } from './credentials';
 import type { Services } from './services';
 
 export interface TrackInput {
@@ -60,7 +60,7 @@ export async function trackIds(services: Services, input: TrackInput, opts: Trac
     invalid.push(...extracted.invalid);
   }
 
-  const known = await services.credentials.knownSecrets();
+  const known = await knownSecrets(services.credentials);
   const apiKeys = [secrets.apiKey, ...known.apiKeys];
   const sharedSecrets = [secrets.sharedSecret, ...known.sharedSecrets];
   const allSecrets = [...apiKeys, ...sharedSecrets];
@@ -119,7 +119,7 @@ async function showSummary(services: Services, result: AddResult, labels: string
   }
   if (result.invalid.length > 0) {
     const showLog = vscode.l10n.t('Show Log');
-    void services.ui.showWarningMessage(parts.join(' '), showLog).then((choice) => choice === showLog && services.log.show());
+    void services.ui.showWarningMessage(parts.join(' '), showLog).then((choice) => choice === showLog && vscode.commands.executeCommand('veriff.showLog'));
     return;
   }
   // A clean import is routine: the new rows in the tree and a note in the status bar say it.
@@ -129,4 +129,22 @@ async function showSummary(services: Services, result: AddResult, labels: string
 function shorten(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > SHOWN_INVALID_LENGTH ? `${oneLine.slice(0, SHOWN_INVALID_LENGTH)}…` : oneLine;
+}
+
+/**
+ * The API keys and shared secrets of every integration, read from SecretStorage (cached) and
+ * held in memory only: what must never be taken for a session id. An integration whose secrets
+ * cannot be read is left out.
+ */
+async function knownSecrets(credentials: CredentialStore): Promise<KnownSecrets> {
+  const apiKeys: string[] = [];
+  const sharedSecrets: string[] = [];
+  for (const integration of credentials.list()) {
+    const secrets = await credentials.getSecrets(integration).catch(() => undefined);
+    if (secrets) {
+      apiKeys.push(secrets.apiKey);
+      sharedSecrets.push(secrets.sharedSecret);
+    }
+  }
+  return { apiKeys, sharedSecrets };
 }

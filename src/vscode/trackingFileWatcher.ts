@@ -1,11 +1,6 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeTrackingProblem, type TrackingEntry } from '../core/idExtraction';
-import { nodeFileSource, readTrackingFile, type TrackingFileSource } from '../core/trackingFileReader';
-import type { SessionToTrack } from '../core/sessions';
-import type { Integration } from './credentials';
+import { loadTrackingPart } from './loadTrackingPart';
 import type { Services } from './services';
-import { trackIds } from './tracking';
 
 /** workspaceState key: where each tracking file was read up to. */
 const OFFSETS_KEY = 'veriff.trackingFileOffsets';
@@ -46,7 +41,11 @@ export class TrackingFileWatcher implements vscode.Disposable {
 
   constructor(private readonly services: Services) {}
 
-  /** Starts watching (now if the workspace is trusted, else once it is). */
+  /**
+   * Starts watching (if the workspace is trusted, else once it is) right after activation: the
+   * workspace search and the watchers' set-up cost more than the rest of activation and nothing
+   * needs them before it returns. `readNow` and `whenScanned` wait for that first scan.
+   */
   start(): void {
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -57,18 +56,21 @@ export class TrackingFileWatcher implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.restart()),
       this.services.credentials.onDidChange(() => this.retryWaiting()),
     );
-    if (vscode.workspace.isTrusted) {
-      this.restart();
-    } else {
-      this.services.log.info('Tracking file not watched: the workspace is not trusted');
-      this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()));
-    }
+    this.scan = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      if (vscode.workspace.isTrusted) {
+        this.restart();
+      } else if (!this.disposed) {
+        this.services.log.info('Tracking file not watched: the workspace is not trusted');
+        this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()));
+      }
+      return this.scan;
+    });
   }
 
   /** Reads what was appended to every tracking file now (a test run just ended); resolves when read. */
   readNow(): Promise<void> {
     if (this.disposed || !this.started) {
-      return Promise.resolve();
+      return this.disposed ? Promise.resolve() : this.scan; // before the first scan: that scan reads everything
     }
     this.scan = this.scan.then(() => this.findAndRead());
     return this.scan;
@@ -216,83 +218,14 @@ export class TrackingFileWatcher implements vscode.Disposable {
 
   private async read(uri: vscode.Uri): Promise<void> {
     const key = uri.toString();
-    const where = this.describe(uri);
-    const started = performance.now();
-    const result = await readTrackingFile(this.source(uri), this.offsets()[key]);
-    if (!result) {
-      return; // deleted meanwhile, or nothing new
+    const result = await loadTrackingPart().importAppended(this.services, uri, this.describe(uri), this.offsets()[key]);
+    if (result.kind === 'waiting') {
+      this.waiting.set(key, uri); // not consumed: read again once credentials are set
+    } else if (result.kind === 'read') {
+      const offsets = this.offsets();
+      offsets[key] = result.position;
+      await this.services.context.workspaceState.update(OFFSETS_KEY, offsets);
     }
-    if (result.restarted !== undefined) {
-      this.services.log.info(`Tracking file ${where} ${result.restarted}: reading it from the start`);
-    }
-    for (const p of result.problems) {
-      this.services.log.warn(`Tracking file ${where}: ${describeTrackingProblem(p)}`);
-    }
-    if (result.entries.length > 0) {
-      const tracked = await this.track(uri, result.entries);
-      if (!tracked) {
-        this.waiting.set(key, uri);
-        return; // not consumed: read again once credentials are set
-      }
-    }
-    const offsets = this.offsets();
-    offsets[key] = result.position;
-    await this.services.context.workspaceState.update(OFFSETS_KEY, offsets);
-    this.services.log.debug(
-      `Tracking file ${where}: read ${result.consumed} bytes to line ${result.position.line - 1} in ${(performance.now() - started).toFixed(0)} ms` +
-        (result.partialLine ? ' (an unfinished last line waits for its line break)' : ''),
-    );
-  }
-
-  /** Returns false, changing nothing, when there is no integration to track into. */
-  private async track(uri: vscode.Uri, entries: TrackingEntry[]): Promise<boolean> {
-    const where = this.describe(uri);
-    const folderName = path.posix.basename(path.posix.dirname(uri.path));
-    const active = this.services.credentials.active();
-    const groups = new Map<Integration, SessionToTrack[]>();
-    for (const entry of entries) {
-      const integration = entry.integration !== undefined ? this.services.credentials.find(entry.integration) : active;
-      if (!integration) {
-        if (entry.integration !== undefined) {
-          this.services.log.warn(`Tracking file ${where}:${entry.line}: line ignored, no integration is named "${entry.integration}"`);
-          continue;
-        }
-        this.services.log.warn(`Tracking file ${where}: not read yet, no Veriff integration is set up; it is read once credentials are set`);
-        return false;
-      }
-      let seeds = groups.get(integration);
-      if (!seeds) {
-        seeds = [];
-        groups.set(integration, seeds);
-      }
-      seeds.push({
-        id: entry.id,
-        label: entry.label ?? folderName,
-        ...(entry.vendorData !== undefined ? { vendorData: entry.vendorData } : {}),
-      });
-    }
-    for (const integration of groups.keys()) {
-      const secrets = await this.services.credentials.getSecrets(integration);
-      if (!secrets) {
-        this.services.log.warn(`Tracking file ${where}: not read yet, integration "${integration.name}" has no credentials`);
-        return false;
-      }
-    }
-    for (const [integration, seeds] of groups) {
-      await trackIds(this.services, { ids: seeds }, { source: 'trackingFile', label: folderName, integration, notify: 'status' });
-    }
-    return true;
-  }
-
-  /** The file on disk, or through VS Code's file system for other schemes (virtual workspaces). */
-  private source(uri: vscode.Uri): TrackingFileSource {
-    if (uri.scheme === 'file') {
-      return nodeFileSource(uri.fsPath);
-    }
-    return {
-      stat: () => Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined),
-      read: async (start, end) => (end <= start ? new Uint8Array(0) : (await vscode.workspace.fs.readFile(uri)).subarray(start, end)),
-    };
   }
 
   private describe(uri: vscode.Uri): string {

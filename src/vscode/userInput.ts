@@ -46,50 +46,6 @@ export interface InputStepOptions {
 
 export type InputStepResult = { kind: 'value'; value: string } | { kind: 'back' } | undefined;
 
-function showInputStep(options: InputStepOptions): Promise<InputStepResult> {
-  return new Promise((resolve) => {
-    const box = vscode.window.createInputBox();
-    box.title = options.title;
-    box.step = options.step;
-    box.totalSteps = options.totalSteps;
-    box.prompt = options.prompt;
-    box.placeholder = options.placeholder;
-    box.value = options.value ?? '';
-    box.password = options.password ?? false;
-    box.ignoreFocusOut = true;
-    box.buttons = options.step > 1 ? [vscode.QuickInputButtons.Back] : [];
-    let settled = false;
-    const finish = (result: InputStepResult): void => {
-      if (!settled) {
-        settled = true;
-        resolve(result);
-        box.dispose();
-      }
-    };
-    box.onDidTriggerButton((button) => {
-      if (button === vscode.QuickInputButtons.Back) {
-        finish({ kind: 'back' });
-      }
-    });
-    box.onDidChangeValue((value) => {
-      box.validationMessage = value === '' ? undefined : options.validate?.(value);
-    });
-    box.onDidAccept(() => {
-      const problem = options.validate?.(box.value);
-      if (problem) {
-        box.validationMessage = problem;
-        return;
-      }
-      finish({ kind: 'value', value: box.value });
-    });
-    box.onDidHide(() => finish(undefined));
-    box.show();
-  });
-}
-
-/** How long a status-bar note stays. */
-export const STATUS_MESSAGE_MS = 5000;
-
 export interface TypedQuickPickOptions<T extends vscode.QuickPickItem> {
   title?: string;
   placeHolder?: string;
@@ -100,50 +56,35 @@ export interface TypedQuickPickOptions<T extends vscode.QuickPickItem> {
   itemsForValue(value: string): T[];
 }
 
-function showQuickPickWithTyped<T extends vscode.QuickPickItem>(items: readonly T[], options: TypedQuickPickOptions<T>): Promise<T[] | undefined> {
-  return new Promise((resolve) => {
-    const qp = vscode.window.createQuickPick<T>();
-    qp.title = options.title;
-    qp.placeholder = options.placeHolder;
-    qp.canSelectMany = true;
-    qp.matchOnDescription = options.matchOnDescription ?? false;
-    qp.matchOnDetail = options.matchOnDetail ?? false;
-    qp.ignoreFocusOut = options.ignoreFocusOut ?? false;
-    qp.items = items;
-    qp.selectedItems = items.filter((i) => i.picked);
-    let typed: T[] = [];
-    let settled = false;
-    const finish = (value: T[] | undefined): void => {
-      if (!settled) {
-        settled = true;
-        resolve(value);
-        qp.dispose();
-      }
-    };
-    qp.onDidChangeValue((value) => {
-      const kept = qp.selectedItems.filter((i) => !typed.includes(i));
-      typed = options.itemsForValue(value).map((i) => ({ ...i, alwaysShow: true }));
-      qp.items = [...typed, ...items];
-      qp.selectedItems = [...typed, ...kept];
-    });
-    qp.onDidAccept(() => finish(qp.selectedItems.length > 0 ? [...qp.selectedItems] : undefined));
-    qp.onDidHide(() => finish(undefined));
-    qp.show();
-  });
-}
+/** The inputs of UserInput that are built rather than called on VS Code (quickInputs.ts). */
+export type BuiltInputs = Pick<UserInput, 'showInputStep' | 'showQuickPickWithTyped'>;
 
-export const vscodeUserInput: UserInput = {
+/** How long a status-bar note stays. */
+export const STATUS_MESSAGE_MS = 5000;
+
+/** VS Code's warning notification, for parts that only warn (the shared store). */
+export const vscodeWarnings: Pick<UserInput, 'showWarningMessage'> = {
+  showWarningMessage: (message, ...buttons) => Promise.resolve(vscode.window.showWarningMessage(message, ...buttons)),
+};
+
+/**
+ * The UserInput of VS Code. Only command prompts use the built inputs: `built` loads them (with the
+ * command bodies, dist/commands.js) when one is first shown.
+ */
+export function vscodeUserInput(built: () => BuiltInputs): UserInput {
+  return {
   showQuickPick: ((items: readonly vscode.QuickPickItem[], options?: vscode.QuickPickOptions) =>
     Promise.resolve(vscode.window.showQuickPick(items, options))) as UserInput['showQuickPick'],
   showInputBox: (options) => Promise.resolve(vscode.window.showInputBox(options)),
-  showInputStep,
   confirm: (message, detail, ...buttons) => Promise.resolve(vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons)),
   showInformationMessage: (message, ...buttons) => Promise.resolve(vscode.window.showInformationMessage(message, ...buttons)),
-  showWarningMessage: (message, ...buttons) => Promise.resolve(vscode.window.showWarningMessage(message, ...buttons)),
+  showWarningMessage: vscodeWarnings.showWarningMessage,
   showErrorMessage: (message, ...buttons) => Promise.resolve(vscode.window.showErrorMessage(message, ...buttons)),
   showStatusMessage: (message, hideAfterMs = STATUS_MESSAGE_MS) => {
     vscode.window.setStatusBarMessage(message, hideAfterMs);
   },
   showOpenDialog: (options) => Promise.resolve(vscode.window.showOpenDialog(options)),
-  showQuickPickWithTyped,
-};
+  showInputStep: (options) => built().showInputStep(options),
+  showQuickPickWithTyped: (items, options) => built().showQuickPickWithTyped(items, options),
+  };
+}

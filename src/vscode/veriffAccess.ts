@@ -1,9 +1,15 @@
 import * as vscode from 'vscode';
 import { maskApiKey } from '../core/mask';
-import { formatLogLine, VeriffClient, type ApiCallLogEntry } from '../core/veriffClient';
+import type { ApiCallLogEntry, formatLogLine, VeriffClient } from '../core/veriffClient';
 import type { CredentialStore, Integration, IntegrationSecrets } from './credentials';
 import type { VeriffLog } from './log';
 import { settings } from './settings';
+
+/** The client's module (dist/veriff.js), loaded on the first request. */
+export interface ClientModule {
+  readonly VeriffClient: typeof VeriffClient;
+  readonly formatLogLine: typeof formatLogLine;
+}
 
 export interface Connection {
   readonly integration: Integration;
@@ -22,6 +28,7 @@ export class VeriffAccess implements vscode.Disposable {
   constructor(
     private readonly credentials: CredentialStore,
     private readonly log: VeriffLog,
+    private readonly clientModule: () => ClientModule,
   ) {
     this.subscriptions.push(
       credentials.onDidChange(() => this.reset()),
@@ -48,6 +55,7 @@ export class VeriffAccess implements vscode.Disposable {
       return cached.connection;
     }
     const masked = maskApiKey(secrets.apiKey);
+    const { VeriffClient } = this.clientModule();
     const client = new VeriffClient({
       apiUrl: integration.apiUrl,
       apiKey: secrets.apiKey,
@@ -62,7 +70,7 @@ export class VeriffAccess implements vscode.Disposable {
   }
 
   private writeLog(entry: ApiCallLogEntry, integrationName: string, masked: string): void {
-    const line = `[${integrationName}] ${formatLogLine(entry, masked)}`;
+    const line = `[${integrationName}] ${this.clientModule().formatLogLine(entry, masked)}`;
     if (entry.outcome === 'ok') {
       this.log.info(line);
     } else if (entry.outcome === 'cancelled' || entry.outcome === 'invalidInput') {

@@ -1,9 +1,5 @@
 import * as vscode from 'vscode';
 
-/** How long a command waits for the extension host to know the selected rows again after a refresh. */
-const SETTLE_MS = 500;
-const SETTLE_STEP_MS = 20;
-
 /**
  * A tree view's selection and whether the view has the keyboard focus, as far as an extension can
  * tell. VS Code does not report a view's focus (only `when` clauses see `focusedView`): a selection
@@ -13,7 +9,7 @@ const SETTLE_STEP_MS = 20;
  * The selection needs care: `TreeView.selection` (and the selection of a change event) maps the
  * selected rows to the elements the extension host knows at that moment, and it forgets every
  * element when the tree refreshes as a whole, until VS Code has fetched the rows again. A Delete
- * key pressed in that window would see no selection, so `settledSelection` waits for them.
+ * key pressed in that window would see no selection, so `settledSelection` (sessionArgs.ts) waits for them.
  */
 export class ViewFocus<T> implements vscode.Disposable {
   private focused = false;
@@ -21,7 +17,7 @@ export class ViewFocus<T> implements vscode.Disposable {
   private selected: readonly T[] = [];
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly view: vscode.TreeView<T>) {
+  constructor(readonly view: vscode.TreeView<T>) {
     this.selected = view.selection;
     const blur = (): void => {
       this.focused = false;
@@ -53,33 +49,9 @@ export class ViewFocus<T> implements vscode.Disposable {
     return this.focused && this.view.visible;
   }
 
-  /** The selection now: the view's, else what the last change event reported (the view may be refreshing). */
-  selection(): readonly T[] {
-    const live = this.view.selection;
-    return live.length > 0 ? live : this.selected;
-  }
-
-  /** The view's selection while it has the focus; empty otherwise. */
-  focusedSelection(): readonly T[] {
-    return this.hasFocus() ? this.selection() : [];
-  }
-
-  /**
-   * The selection once the extension host knows the selected rows again (a moment after a
-   * refresh); the last reported selection if that takes too long; empty when nothing is selected.
-   */
-  async settledSelection(timeoutMs = SETTLE_MS): Promise<readonly T[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const live = this.view.selection;
-      if (live.length > 0) {
-        return live;
-      }
-      if (Date.now() >= deadline) {
-        return this.selected;
-      }
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS));
-    }
+  /** The selection as the last change event reported it (the view's own may be empty while it refreshes: see sessionArgs.ts). */
+  get reported(): readonly T[] {
+    return this.selected;
   }
 
   dispose(): void {

@@ -5,6 +5,14 @@ import type { VeriffTestSessionsApi } from '../../src/extension';
 import { until } from './helpers';
 
 const EXTENSION_ID = 'veriff-test-sessions.veriff-test-sessions';
+const LAZY_BUNDLES = ['commands.js', 'veriff.js', 'tracking.js', 'localSandbox.js', 'sandbox.js', 'undici.js'];
+
+function distInRequireCache(extensionPath: string): string[] {
+  const dist = path.join(extensionPath, 'dist') + path.sep;
+  return Object.keys(require.cache)
+    .filter((k) => k.startsWith(dist))
+    .map((k) => path.basename(k));
+}
 
 describe('activation in a real VS Code', () => {
   it('runs inside a real VS Code extension host', () => {
@@ -36,18 +44,49 @@ describe('activation in a real VS Code', () => {
     assert.equal(ext.isActive, true, 'active without anyone asking');
   });
 
-  // The first test file of the host: nothing has sent a request or started the sandbox yet.
-  it('loads neither the HTTP stack (dist/undici.js) nor the sandbox server (dist/sandbox.js) to activate', async () => {
+  // The first test file of the host: nothing has run a command, sent a request or started the sandbox yet.
+  it('loads none of the lazy parts to activate: command bodies, Veriff client and queue, tracking, sandbox adapter and server, HTTP stack', async () => {
     const ext = vscode.extensions.getExtension<VeriffTestSessionsApi>(EXTENSION_ID);
     assert.ok(ext, 'extension is loaded');
     const api = await ext.activate();
     assert.ok(api.testing, 'test hooks are exposed');
     assert.equal(api.testing.isUndiciLoaded(), false, 'undici is not loaded');
     assert.equal(api.testing.isSandboxLoaded(), false, 'the sandbox server is not loaded');
-    const dist = path.join(ext.extensionPath, 'dist') + path.sep;
-    const bundles = Object.keys(require.cache).filter((k) => k.startsWith(dist)).map((k) => path.basename(k));
+    assert.deepEqual(api.testing.lazyParts(), { commands: false, commandsLoadMs: undefined, veriff: false, tracking: false, localSandbox: false });
+    const bundles = distInRequireCache(ext.extensionPath);
     assert.ok(bundles.includes('extension.js'), 'the main bundle is in require.cache (so the check sees the extension)');
-    assert.deepEqual(bundles.filter((b) => b === 'undici.js' || b === 'sandbox.js'), [], 'neither lazy bundle is');
+    assert.deepEqual(bundles.filter((b) => LAZY_BUNDLES.includes(b)), [], 'no lazy bundle is');
+  });
+
+  it('loads the command bodies (dist/commands.js) with the first command, once, and they share the main bundle\'s modules', async () => {
+    const ext = vscode.extensions.getExtension<VeriffTestSessionsApi>(EXTENSION_ID);
+    assert.ok(ext);
+    const api = await ext.activate();
+    assert.ok(api.testing);
+    const services = api.testing.services;
+    // A dismissed prompt ends a command quietly only when the body's UserCancelledError is the wrapper's
+    // class (one module in one bundle): with a second copy it would show "… failed: cancelled".
+    const shown: string[] = [];
+    const ui = services.ui;
+    services.ui = {
+      ...ui,
+      showErrorMessage: (message: string) => (shown.push(message), Promise.resolve(undefined)),
+      showQuickPick: () => Promise.resolve(undefined),
+      showInputStep: () => Promise.resolve(undefined),
+    } as typeof ui;
+    try {
+      const name = await vscode.commands.executeCommand('veriff.setCredentials');
+      assert.equal(name, undefined, 'cancelled at the first prompt');
+    } finally {
+      services.ui = ui;
+    }
+    assert.deepEqual(shown, [], 'cancelling showed no failure');
+    const parts = api.testing.lazyParts();
+    assert.equal(parts.commands, true, 'the command bodies are loaded now');
+    assert.ok(typeof parts.commandsLoadMs === 'number' && parts.commandsLoadMs > 0, `their load was timed (${parts.commandsLoadMs} ms)`);
+    const bundles = distInRequireCache(ext.extensionPath);
+    assert.ok(bundles.includes('commands.js'), `dist/commands.js is in require.cache: ${bundles.join(', ')}`);
+    assert.equal(parts.veriff, false, 'asking for credentials did not load the Veriff client');
   });
 
   it('activates through its contributed view/commands and registers every contributed command', async () => {

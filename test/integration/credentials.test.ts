@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { ContextKeys, trackCredentialsContext } from '../../src/vscode/contextKeys';
 import { removeAllIntegrations, services, until, withUser } from './helpers';
 
 const KEY = '0b5e8c1a-3f2d-4e6a-9b7c-1d2e3f4a5b6c';
@@ -197,6 +198,28 @@ describe('credentials in SecretStorage', () => {
     await until('credentials → true', () => value() === true);
     await vscode.commands.executeCommand('veriff.removeCredentials', 'Test');
     await until('removed → false', () => value() === false);
+  });
+
+  it('sets the credential context keys right after activation (not during it), and a credentials command run at once sees them set', async () => {
+    const s = await services();
+    await vscode.commands.executeCommand('veriff.setCredentials', { name: 'Test', apiKey: KEY, sharedSecret: SECRET });
+    // What activation does: start following the credentials; the keys are set a tick later.
+    const keys = new ContextKeys();
+    const following = trackCredentialsContext({ contextKeys: keys, credentials: s.credentials, sessions: s.sessions });
+    try {
+      assert.equal(keys.get('veriff.hasCredentials'), undefined, 'not set while activating');
+      await until('hasCredentials right after', () => keys.get('veriff.hasCredentials') === true);
+      assert.equal(keys.get('veriff.activeIsSandbox'), false);
+      // A change made right after activation is followed like any other.
+      await vscode.commands.executeCommand('veriff.removeCredentials', 'Test');
+      await until('removed → false', () => keys.get('veriff.hasCredentials') === false);
+    } finally {
+      following.dispose();
+    }
+    const gone = new ContextKeys();
+    trackCredentialsContext({ contextKeys: gone, credentials: s.credentials, sessions: s.sessions }).dispose();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(gone.get('veriff.hasCredentials'), undefined, 'disposed at once (the extension shut down while activating): nothing is set');
   });
 
   it('notices credentials changed behind its back (another window) through secrets.onDidChange', async () => {

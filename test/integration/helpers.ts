@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { VeriffTestSessionsApi } from '../../src/extension';
 import type { Services } from '../../src/vscode/services';
-import { vscodeUserInput } from '../../src/vscode/userInput';
 import { ScriptedUserInput, type Answer } from '../support/scriptedUserInput';
 
 export const EXTENSION_ID = 'veriff-test-sessions.veriff-test-sessions';
@@ -26,13 +25,14 @@ export async function services(): Promise<Services> {
 export async function withUser<T>(answers: Answer[], body: (user: ScriptedUserInput) => Thenable<T>): Promise<T> {
   const s = await services();
   const user = new ScriptedUserInput(answers);
+  const previous = s.ui;
   s.ui = user;
   try {
     const result = await body(user);
     user.assertDone();
     return result;
   } finally {
-    s.ui = vscodeUserInput;
+    s.ui = previous;
   }
 }
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CredentialStore, SecretStorageUnavailableError } from '../../src/vscode/credentials';
+import * as credentialWrites from '../../src/vscode/credentialWrites';
 
 /** A context whose SecretStorage fails the way it does on Linux without a keyring. */
 function contextWithoutKeyring(): { context: vscode.ExtensionContext; state: Map<string, unknown> } {
@@ -21,7 +22,7 @@ function contextWithoutKeyring(): { context: vscode.ExtensionContext; state: Map
 describe('credentials when SecretStorage is unavailable (no keyring)', () => {
   it('refuses to save, explains the password-store option, and stores nothing anywhere else', async () => {
     const { context, state } = contextWithoutKeyring();
-    const store = new CredentialStore(context);
+    const store = new CredentialStore(context, undefined, () => credentialWrites);
     try {
       await assert.rejects(
         store.upsert({ name: 'Test', apiUrl: 'https://stationapi.veriff.com', apiKey: '0b5e8c1a-3f2d-4e6a-9b7c-1d2e3f4a5b6c', sharedSecret: 'canary-secret-keyring' }),
@@ -43,7 +44,7 @@ describe('credentials when SecretStorage is unavailable (no keyring)', () => {
   it('reading secrets fails with the same clear error instead of pretending nothing is stored', async () => {
     const { context, state } = contextWithoutKeyring();
     state.set('veriff.integrations', [{ id: 'a1', name: 'Live', apiUrl: 'https://stationapi.veriff.com' }]);
-    const store = new CredentialStore(context);
+    const store = new CredentialStore(context, undefined, () => credentialWrites);
     try {
       await assert.rejects(store.getSecrets(store.list()[0]), SecretStorageUnavailableError);
     } finally {

@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { until } from './helpers';
-import { vscodeUserInput } from '../../src/vscode/userInput';
 import { ScriptedUserInput } from '../support/scriptedUserInput';
 import { setUpBudget, tearDownBudget, type BudgetHarness } from './budgetHarness';
+import type { UserInput } from '../../src/vscode/userInput';
 
 const WORKSPACE = process.env.VERIFF_TEST_WORKSPACE ?? '';
 
@@ -46,11 +46,13 @@ describe('"Tidy up?" when a test run ends', function () {
   /** The tasks' terminals, closed after each test (they would hold the "last terminal command"). */
   let terminals: vscode.Terminal[] = [];
   let opened: vscode.Disposable | undefined;
+  let realUi: UserInput | undefined;
   const offers = () => user.messages('info').filter((m) => /left \d+ Veriff sessions?/.test(m));
 
   beforeEach(async () => {
     assert.ok(WORKSPACE && fs.existsSync(WORKSPACE), 'VERIFF_TEST_WORKSPACE is the opened folder');
     h = await setUpBudget();
+    realUi = h.s.ui;
     terminals = [];
     opened = vscode.window.onDidOpenTerminal((t) => terminals.push(t));
     dir = path.join(WORKSPACE, `run-${randomUUID().slice(0, 8)}`);
@@ -62,7 +64,7 @@ describe('"Tidy up?" when a test run ends', function () {
     for (const t of terminals) {
       t.dispose();
     }
-    h!.s.ui = vscodeUserInput;
+    h!.s.ui = realUi!;
     await vscode.workspace.getConfiguration('veriff').update('offerTidyUpAfterTestRun', undefined, vscode.ConfigurationTarget.Global);
     fs.rmSync(dir, { recursive: true, force: true });
     await tearDownBudget(h);

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { DeleteSummary } from '../../src/vscode/commands/sessions/deleteSession';
 import type { TidyUpSummary } from '../../src/vscode/commands/sessions/tidyUpSessions';
 import type { Services } from '../../src/vscode/services';
-import { VIEW_SELECTION_ARG, type SessionNode } from '../../src/vscode/sessionArgs';
+import { focusedSelection, VIEW_SELECTION_ARG, type SessionNode } from '../../src/vscode/sessionArgs';
 import type { SessionTreeProvider } from '../../src/vscode/sessionTree';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';
 import { clearBudgetState } from './budgetHarness';
@@ -43,14 +43,14 @@ describe('tree commands called bare use the focused view\'s selection', () => {
   async function select(id: string): Promise<void> {
     await until('the row to render', () => !tree.renderPending && tree.getChildren().some((g) => g.kind === 'group' && g.sessions.some((x) => x.id === id)));
     await tree.view!.reveal(nodeOf(id), { select: true, focus: true });
-    await until('the selection to reach the extension', () => tree.focus!.focusedSelection().some((n) => n.kind === 'session' && n.session.id === id));
+    await until('the selection to reach the extension', () => focusedSelection(tree.focus!).some((n) => n.kind === 'session' && n.session.id === id));
   }
 
   /** The user moves to an editor: the view loses the focus. */
   async function focusAnEditor(): Promise<void> {
     const folder = vscode.workspace.workspaceFolders![0].uri;
     await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, 'README.md'));
-    await until('the view to lose the focus', () => tree.focus!.focusedSelection().length === 0);
+    await until('the view to lose the focus', () => focusedSelection(tree.focus!).length === 0);
   }
 
   beforeEach(async () => {

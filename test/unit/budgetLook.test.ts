@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { budgetLook, problemOfDeleteResult } from '../../src/core/budgetLook';
+import { budgetLook } from '../../src/core/budgetLook';
+import { problemOfDeleteResult } from '../../src/core/budgetProblem';
 import { classifyDeleteOutcome } from '../../src/core/deletePlan';
 import { explainVeriffError } from '../../src/core/errors';
 import type { DeletedSession, Outcome } from '../../src/core/http/outcomes';

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { validateApiKey, validateApiUrl, validateIntegrationName, validateSharedSecret } from '../../src/core/credentialsValidation';
+import { validateApiKey, validateApiUrl, validateSharedSecret } from '../../src/core/credentialsValidation';
+import { validateIntegrationName } from '../../src/core/integrationName';
 
 describe('credentials validation', () => {
   it('normalises good API URLs', () => {

@@ -25,10 +25,13 @@ describe('import structure of src/', () => {
   });
 
   it('no command file imports another command file', () => {
-    const commands = [...graph()].filter(([file]) => file.includes(`${path.sep}commands${path.sep}`) && !file.endsWith('registerCommands.ts'));
-    const offenders = commands.flatMap(([file, deps]) =>
-      deps.filter((d) => d.includes(`${path.sep}commands${path.sep}`)).map((d) => `${path.basename(file)} → ${path.basename(d)}`),
-    );
+    // The wiring: the ids with their names (registerCommands), the bodies by id (commandBodies, the
+    // entry of dist/commands.js), its loader, and the one wrapper. Every other file is a command.
+    const wiring = new Set(['registerCommands.ts', 'commandBodies.ts', 'loadCommands.ts', 'register.ts']);
+    const isCommand = (file: string) => file.includes(`${path.sep}commands${path.sep}`) && !wiring.has(path.basename(file));
+    const commands = [...graph()].filter(([file]) => isCommand(file));
+    assert.ok(commands.length >= 20, `found ${commands.length} command files`);
+    const offenders = commands.flatMap(([file, deps]) => deps.filter(isCommand).map((d) => `${path.basename(file)} → ${path.basename(d)}`));
     assert.deepEqual(offenders, []);
   });
 

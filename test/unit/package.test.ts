@@ -61,6 +61,9 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
+/** The bundles esbuild.mjs builds: the activation bundle and the parts it loads when needed. */
+const BUNDLES = ['extension', 'veriff', 'tracking', 'commands', 'localSandbox', 'sandbox', 'undici', 'lockfile'].map((b) => `dist/${b}.js`);
+
 /** What may ship, as the .vsix names it (vsce renames README/CHANGELOG/LICENSE). */
 function expectedVsixFiles(): string[] {
   const packageFiles = [
@@ -68,10 +71,7 @@ function expectedVsixFiles(): string[] {
     'readme.md',
     'changelog.md',
     'LICENSE.txt',
-    'dist/extension.js',
-    'dist/undici.js',
-    'dist/sandbox.js',
-    'dist/lockfile.js',
+    ...BUNDLES,
     ...fs.readdirSync(repoRoot).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f)),
     ...filesUnder('l10n'),
     'media/icon.png',
@@ -99,7 +99,7 @@ describe('packaging: the .vsix built by vsce', function () {
   };
 
   before(function () {
-    for (const f of ['dist/extension.js', 'dist/undici.js', 'dist/sandbox.js', 'dist/lockfile.js']) {
+    for (const f of BUNDLES) {
       assert.ok(fs.existsSync(path.join(repoRoot, f)), `${f} exists (run \`npm run build\` first)`);
     }
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'veriff-vsix-'));
@@ -121,14 +121,18 @@ describe('packaging: the .vsix built by vsce', function () {
     const names = entries.map((e) => e.name);
     const bad = names.filter((n) => /(^|\/)(node_modules|src|test|out|\.vscode-test|scripts|docs)\//.test(n) || /\.(map|ts|vsix)$/.test(n));
     assert.deepEqual(bad, []);
-    assert.ok(names.every((n) => !/\.(js|cjs|mjs)$/.test(n) || /^extension\/dist\/(extension|undici|sandbox|lockfile)\.js$/.test(n)), 'the only scripts are the four bundles');
+    const scripts = names.filter((n) => /\.(js|cjs|mjs)$/.test(n)).sort();
+    assert.deepEqual(scripts, BUNDLES.map((b) => `extension/${b}`).sort(), 'the only scripts are the bundles');
   });
 
-  it('keeps undici out of the activation bundle: dist/extension.js only refers to the lazy dist/undici.js', () => {
+  it('keeps undici out of the activation bundle: only the Veriff part (dist/veriff.js) refers to the lazy dist/undici.js', () => {
     const main = file('extension/dist/extension.js').toString('utf8');
+    const client = file('extension/dist/veriff.js').toString('utf8');
     const http = file('extension/dist/undici.js').toString('utf8');
-    assert.match(main, /require\(["']\.\/undici\.js["']\)/, 'loaded lazily from the separate bundle');
-    assert.doesNotMatch(main, /require\(["']undici["']\)/, 'no require of the undici package itself');
+    assert.match(main, /require\(["']\.\/veriff\.js["']\)/, 'the client is loaded lazily from its bundle');
+    assert.match(client, /require\(["']\.\/undici\.js["']\)/, 'which loads undici lazily from the separate bundle');
+    assert.doesNotMatch(main, /undici/, 'the activation bundle does not refer to undici at all');
+    assert.doesNotMatch(client, /require\(["']undici["']\)/, 'no require of the undici package itself');
     // The HTTP parser, the pool's and the proxy agent's internals (what the client uses).
     for (const marker of ['llhttp', 'kConnected', 'kGetDispatcher', 'proxy tls settings', 'Proxy-Authorization']) {
       assert.ok(http.includes(marker), `${marker} is undici's (found in dist/undici.js)`);
@@ -159,7 +163,21 @@ describe('packaging: the .vsix built by vsce', function () {
       assert.ok(!main.includes(marker), `${marker} is not in dist/extension.js`);
     }
     const required = [...sandbox.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
-    assert.deepEqual(required.filter((r) => !r.startsWith('node:')), [], 'the sandbox needs only Node: no vscode, no undici');
+    // Besides Node, only the bundles holding the core modules it shares (one copy of each, see esbuild.mjs).
+    assert.deepEqual([...new Set(required.filter((r) => !r.startsWith('node:')))].sort(), ['./extension.js', './veriff.js'], 'no vscode, no undici');
+  });
+
+  it('holds every module in one bundle: a later bundle uses the module of the bundle that holds it', () => {
+    const text = new Map(BUNDLES.map((b) => [b, file(`extension/${b}`).toString('utf8')]));
+    const holders = (marker: string) => BUNDLES.filter((b) => text.get(b)!.includes(marker));
+    // A string each module has once: UserCancelledError (prompts.ts, thrown in commands.js, caught in
+    // extension.js), a failure text (failureText.ts), a prompt of a command, a tracking-file warning.
+    assert.deepEqual(holders('"UserCancelledError"'), ['dist/extension.js']);
+    assert.deepEqual(holders('Veriff did not answer in time'), ['dist/veriff.js']);
+    assert.deepEqual(holders('Edit an integration or add one'), ['dist/commands.js']);
+    assert.deepEqual(holders('line ignored, no integration is named'), ['dist/tracking.js']);
+    const commands = text.get('dist/commands.js')!;
+    assert.match(commands, /require\("\.\/extension\.js"\)\.linkedModules\["src\/vscode\/prompts\.ts"\]/, 'commands.js takes prompts.ts from extension.js');
   });
 
   it('keeps proper-lockfile out of the activation bundle: dist/extension.js only refers to the lazy dist/lockfile.js', () => {

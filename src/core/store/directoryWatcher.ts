@@ -25,6 +25,7 @@ export class DirectoryWatcher {
   private watcher: fs.FSWatcher | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private debounceTimer: ReturnType<typeof setTimeout> | undefined;
+  private starting: ReturnType<typeof setImmediate> | undefined;
   private disposed = false;
 
   constructor(
@@ -32,11 +33,23 @@ export class DirectoryWatcher {
     private readonly options: DirectoryWatcherOptions,
   ) {}
 
-  /** Records the current versions (nothing is reported for them) and starts watching. */
+  /**
+   * Records the current versions (nothing is reported for them) now, and starts watching right
+   * after (setImmediate: setting up fs.watch is the slowest part of opening the store, and nothing
+   * waits for it). A change in between differs from the recorded version: the first check reports it.
+   */
   start(): void {
     for (const name of this.names()) {
       this.known.set(name, signatureOf(path.join(this.dir, name)));
     }
+    this.starting = setImmediate(() => {
+      this.starting = undefined;
+      this.watch();
+      this.check();
+    });
+  }
+
+  private watch(): void {
     try {
       this.watcher = fs.watch(this.dir, { persistent: false }, (_event, name) => {
         if (name === null || this.options.isWatched(name.toString())) {
@@ -101,6 +114,7 @@ export class DirectoryWatcher {
 
   dispose(): void {
     this.disposed = true;
+    if (this.starting) clearImmediate(this.starting);
     this.watcher?.close();
     clearInterval(this.pollTimer);
     clearTimeout(this.debounceTimer);

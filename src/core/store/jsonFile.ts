@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { withLock, withLockSync, type LockOptions } from './lock';
+import { storeWrites, withLock, withLockSync, type LockOptions } from './lock';
 
 /** How one kind of document is read from and written to JSON. */
 export interface DocumentCodec<T> {
@@ -124,7 +124,8 @@ export class JsonDocumentFile<T> {
       // The file must still be the one read, checked after the slow part (writing the temporary
       // file, which a busy disk can stall for seconds, long enough for the lock to be taken over
       // as stale) and right before the rename, so another writer's version is never replaced unread.
-      const tmp = writeTemporary(this.path, text);
+      const writes = storeWrites(); // loaded: this runs under the lock
+      const tmp = writes.writeTemporary(this.path, text);
       if (signatureOf(this.path) !== before) {
         fs.rmSync(tmp, { force: true });
         if (attempt < MAX_OPTIMISTIC_RETRIES) {
@@ -137,9 +138,9 @@ export class JsonDocumentFile<T> {
         keptAs = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
         fs.renameSync(this.path, keptAs);
       }
-      commitTemporary(tmp, this.path);
+      writes.commitTemporary(tmp, this.path);
       const written = signatureOf(this.path);
-      writeAtomic(this.backupPath, text);
+      writes.writeAtomic(this.backupPath, text);
       this.damagedWhenRead = false;
       if (written !== undefined) {
         this.hooks.onWritten?.(written);
@@ -193,50 +194,6 @@ export class JsonDocumentFile<T> {
     }
     this.lastReported = key;
     this.hooks.onRecovered?.({ file: this.path, reason: damage.reason, from: damage.from, ...(keptAs ? { keptAs } : {}) });
-  }
-}
-
-/** Writes to `<file>.<pid>.<random>.tmp`, then renames it over `file`. */
-export function writeAtomic(file: string, text: string): void {
-  commitTemporary(writeTemporary(file, text), file);
-}
-
-/** Writes `text` to a new `<file>.<pid>.<random>.tmp` beside `file` and returns its path. */
-function writeTemporary(file: string, text: string): string {
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    fs.writeFileSync(tmp, text);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-  return tmp;
-}
-
-/** Renames a temporary file over `file` (a reader sees the old or the new version, never half). */
-function commitTemporary(tmp: string, file: string): void {
-  try {
-    renameRetrying(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
-/** On Windows a rename over a file another process is reading fails for a moment. */
-function renameRetrying(from: string, to: string): void {
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let attempt = 0; ; attempt++) {
-    try {
-      fs.renameSync(from, to);
-      return;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (attempt >= 20 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) {
-        throw err;
-      }
-      Atomics.wait(pause, 0, 0, 5);
-    }
   }
 }
 

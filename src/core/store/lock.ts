@@ -1,154 +1,26 @@
-import type * as ProperLockfile from 'proper-lockfile';
+import type * as StoreWrites from './storeWrites';
+import type { LockOptions } from './storeWrites';
+
+export type { LockOptions } from './storeWrites';
+
+let part: typeof StoreWrites | undefined;
 
 /**
- * The cross-process lock of one store file: proper-lockfile's `<file>.lock` directory (mkdir is
- * atomic on every file system VS Code runs on), kept fresh while held and taken over once its
- * mtime is older than `staleMs` (a writer that crashed or was killed while holding it).
- *
- * The work done under the lock is synchronous (read, change, write, rename): nothing else of this
- * process runs meanwhile, the lock is held for milliseconds, and it cannot go stale under a
- * living holder.
+ * What only writes run (the cross-process lock, writing by rename: storeWrites.ts), loaded on the
+ * first write. esbuild turns this `require` into one of the separate dist/lockfile.js.
  */
-
-export interface LockOptions {
-  /** A lock not refreshed for this long belongs to a dead writer and is taken over (min 2000). */
-  staleMs?: number;
-  /** Give up waiting for the lock after this long (default: staleMs + 5 s, so a dead writer's lock is always reached). */
-  timeoutMs?: number;
+export function storeWrites(): typeof StoreWrites {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  part ??= require('./storeWrites') as typeof StoreWrites;
+  return part;
 }
 
-export const DEFAULT_STALE_MS = 5000;
-const MIN_STALE_MS = 2000;
-
-export class LockTimeoutError extends Error {
-  readonly code = 'ELOCKTIMEOUT';
-  constructor(target: string, waitedMs: number) {
-    super(`Could not lock ${target} within ${waitedMs} ms (another window holds it)`);
-  }
+/** Runs `work` (synchronous) while this process holds the cross-process lock of `target` (see storeWrites.ts). */
+export function withLock<R>(target: string, work: () => R, options: LockOptions = {}): Promise<R> {
+  return storeWrites().withLock(target, work, options);
 }
 
-let loaded: typeof ProperLockfile | undefined;
-
-/**
- * proper-lockfile and its dependencies (graceful-fs, signal-exit) take tens of milliseconds to
- * initialise: loaded on the first write, not on the activation path (reads take no lock).
- */
-function lockfile(): typeof ProperLockfile {
-  loaded ??= require('proper-lockfile') as typeof ProperLockfile;
-  return loaded;
-}
-
-/** In-process queue per file, so that one process's writers wait their turn instead of polling the lock. */
-const queues = new Map<string, Promise<void>>();
-
-function staleOf(options: LockOptions): number {
-  return Math.max(options.staleMs ?? DEFAULT_STALE_MS, MIN_STALE_MS);
-}
-
-function lockOptions(options: LockOptions): ProperLockfile.LockOptions {
-  return {
-    stale: staleOf(options),
-    realpath: false,
-    retries: 0,
-    // The default throws from a timer (an uncaught exception in the extension host). The work
-    // under the lock is synchronous and short, and the writer checks before its rename that the
-    // file is still the one it read, so a compromised lock is only logged by the retry there.
-    onCompromised: () => undefined,
-  };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function isLocked(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | undefined)?.code === 'ELOCKED';
-}
-
-/** Runs `work` (synchronous) while this process holds the cross-process lock of `target`. */
-export async function withLock<R>(target: string, work: () => R, options: LockOptions = {}): Promise<R> {
-  const previous = queues.get(target) ?? Promise.resolve();
-  let done!: () => void;
-  const turnOver = new Promise<void>((resolve) => (done = resolve));
-  const mine = previous.then(() => turnOver);
-  queues.set(target, mine);
-  await previous;
-  try {
-    await acquire(target, options);
-    try {
-      return work();
-    } finally {
-      release(target);
-    }
-  } finally {
-    done();
-    if (queues.get(target) === mine) {
-      queues.delete(target);
-    }
-  }
-}
-
-/**
- * The same, blocking the thread while it waits (only for shutdown, when asynchronous work may never
- * finish). Refuses (returns undefined) when this process is itself waiting for or holding the lock.
- */
+/** `withLock` blocking the thread (shutdown only); undefined when this process is itself waiting for or holding the lock. */
 export function withLockSync<R>(target: string, work: () => R, options: LockOptions = {}): { value: R } | undefined {
-  if (queues.has(target)) {
-    return undefined;
-  }
-  const timeoutMs = options.timeoutMs ?? 1000;
-  const started = Date.now();
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let attempt = 0; ; attempt++) {
-    try {
-      lockfile().lockSync(target, lockOptions(options));
-      break;
-    } catch (err) {
-      if (!isLocked(err)) {
-        throw err;
-      }
-      if (Date.now() - started > timeoutMs) {
-        throw new LockTimeoutError(target, Date.now() - started);
-      }
-      Atomics.wait(pause, 0, 0, backoff(attempt));
-    }
-  }
-  try {
-    return { value: work() };
-  } finally {
-    release(target);
-  }
-}
-
-async function acquire(target: string, options: LockOptions): Promise<void> {
-  const timeoutMs = options.timeoutMs ?? staleOf(options) + 5000;
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await lockfile().lock(target, lockOptions(options));
-      return;
-    } catch (err) {
-      if (!isLocked(err)) {
-        throw err;
-      }
-      if (Date.now() - started > timeoutMs) {
-        throw new LockTimeoutError(target, Date.now() - started);
-      }
-      await sleep(backoff(attempt));
-    }
-  }
-}
-
-/** 1–2 ms at first, growing to 20–40 ms: a held lock is usually free again within milliseconds. */
-function backoff(attempt: number): number {
-  const base = Math.min(20, 2 ** Math.min(attempt, 5) / 2 + 0.5);
-  return base + Math.random() * base;
-}
-
-function release(target: string): void {
-  try {
-    lockfile().unlockSync(target, { realpath: false });
-  } catch {
-    // Already taken over as stale (ENOTACQUIRED) or removed: nothing of ours is left to release.
-  }
+  return storeWrites().withLockSync(target, work, options);
 }

@@ -3,18 +3,17 @@ import type { BudgetLedger, BudgetRemaining, Reservation } from '../../core/budg
 import type { DeleteQueue, QueuedDelete } from '../../core/deleteQueue';
 import type { DeleteBudget, DeletePipeline } from '../../core/deletePipeline';
 import { normaliseSessionId } from '../../core/ids';
-import { QueueRunner, type QueueEvent, type RunSummary } from '../../core/queueRunner';
+import type { QueueEvent, QueueRunner, RunSummary } from '../../core/queueRunner';
 import { BudgetMirror } from '../../core/store/budgetMirror';
 import type { SharedStore } from '../../core/store/sharedStore';
 import type { BaseServices } from '../baseServices';
 import { settings } from '../settings';
-import { followOtherWindows, moveBudgetOutOfGlobalState } from './budgetStoreSync';
+import { followOtherWindows, hasLegacyBudget } from './budgetStoreSync';
 import type { BudgetTime, BudgetTimeSource } from './budgetTime';
-import { deleteAllowance, type DeleteAllowance } from './deleteAllowance';
-import { logQueueEvent } from './queueEventLog';
 import { QueueLease, type QueueLeaseOptions } from './queueLease';
 import { queueEtas, queueOverview, type DeleteQueueView, type QueuedInfo, type QueueOverview } from './queueView';
-import { ConnectionResolver, createDeleter, createProbe } from './sessionDeleter';
+import { ConnectionResolver } from './connectionResolver';
+import { buildQueueRunner, type QueueParts } from './queueParts';
 
 /**
  * The delete budget and the delete queue of every integration, kept in the window's one shared
@@ -25,12 +24,14 @@ import { ConnectionResolver, createDeleter, createProbe } from './sessionDeleter
 export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disposable {
   private readonly timeSource: BudgetTimeSource;
   private readonly pipeline: () => DeletePipeline;
+  private readonly parts: () => QueueParts;
   /** The window's one shared store (tests reach it to check it is the sessions' one). */
   readonly store: SharedStore;
   private mirror!: BudgetMirror;
   /** Settles when the state of earlier versions (global state) is in the store. */
   private ready: Promise<void> = Promise.resolve();
-  private runnerRef!: QueueRunner;
+  /** Built (loading dist/veriff.js) only when the queue has work or someone asks for it. */
+  private runnerRef: QueueRunner | undefined;
   private partSubscriptions: Array<{ dispose(): void }> = [];
   readonly lease: QueueLease;
   readonly resolver: ConnectionResolver;
@@ -49,6 +50,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     private readonly services: BaseServices,
     options: {
       pipeline: () => DeletePipeline;
+      parts: () => QueueParts;
       /** The window's one shared store, whose clock follows `time`. */
       store: SharedStore;
       time: BudgetTimeSource;
@@ -59,10 +61,10 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     this.store = options.store;
     const log = services.log;
     this.pipeline = options.pipeline;
+    this.parts = options.parts;
     this.lease = new QueueLease(this.store, options.lease);
     this.resolver = new ConnectionResolver(services);
     this.load();
-    this.runnerRef = this.buildRunner();
     if (this.queue.size > 0) {
       log.info(`Delete queue: ${this.queue.size} session(s) waiting from before`);
     }
@@ -78,7 +80,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
         }
       }),
     );
-    this.ready = moveBudgetOutOfGlobalState(services, this.store, this.mirror);
+    this.ready = hasLegacyBudget(services.context.globalState) ? this.parts().moveBudgetOutOfGlobalState(services, this.store, this.mirror) : Promise.resolve();
     this.scheduleWork();
   }
 
@@ -94,7 +96,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   }
 
   get runner(): QueueRunner {
-    return this.runnerRef;
+    return (this.runnerRef ??= this.buildRunner());
   }
 
   get time(): BudgetTime {
@@ -120,18 +122,14 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   }
 
   private buildRunner(): QueueRunner {
-    const runner = new QueueRunner({
+    const runner = buildQueueRunner(this.parts(), this.services, this.resolver, this.pipeline, {
       clock: this.timeSource.clock,
       ledger: this.mirror.ledger,
       queue: this.mirror.queue,
       timers: this.timeSource.time.timers,
-      deleter: createDeleter(this.resolver, this.pipeline),
-      probe: createProbe(this.services, this.resolver),
       onEvent: (event) => this.onQueueEvent(event),
     });
-    if (this.userPaused) {
-      runner.pause(PAUSED_BY_USER);
-    }
+    if (this.userPaused) runner.pause(PAUSED_BY_USER);
     return runner;
   }
 
@@ -141,8 +139,8 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
    * timers here (the store's clock follows).
    */
   async reload(time?: Partial<BudgetTime>): Promise<void> {
-    this.runnerRef.stop();
-    await this.runnerRef.whenIdle();
+    this.runnerRef?.stop();
+    await this.runnerRef?.whenIdle();
     await this.flush();
     this.partSubscriptions.forEach((s) => s.dispose());
     if (time) {
@@ -150,7 +148,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     }
     this.etaCache = undefined;
     this.load();
-    this.runnerRef = this.buildRunner();
+    this.runnerRef = undefined;
     this.markChanged();
     this.scheduleWork();
     await this.work;
@@ -165,7 +163,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   /** Resolves when the run in progress (if any) and the saves it caused are done. */
   async whenIdle(): Promise<void> {
     await this.work;
-    await this.runnerRef.whenIdle();
+    await this.runnerRef?.whenIdle();
     await this.flush();
   }
 
@@ -173,11 +171,6 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   remaining(key: string): BudgetRemaining {
     return this.ledger.remaining(key);
-  }
-
-  /** What a confirmation says before n deletes: how many the budget allows now, and the texts. */
-  preview(key: string, wanted: number): DeleteAllowance {
-    return deleteAllowance(this.ledger, key, wanted, this.now());
   }
 
   /**
@@ -224,15 +217,15 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   pause(): void {
     this.userPaused = true;
-    this.runnerRef.pause(PAUSED_BY_USER);
+    this.runnerRef?.pause(PAUSED_BY_USER);
     this.services.log.info('Delete queue: paused');
     this.markChanged();
   }
 
   resume(): void {
     this.userPaused = false;
-    if (this.runnerRef.pausedReason !== undefined) {
-      this.runnerRef.resume();
+    if (this.runnerRef?.pausedReason !== undefined) {
+      this.runnerRef?.resume();
       this.services.log.info('Delete queue: resumed');
     }
     this.markChanged();
@@ -240,8 +233,11 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   }
 
   get isPaused(): boolean {
-    return this.runnerRef.pausedReason !== undefined;
+    return this.pausedReason() !== undefined;
   }
+
+  /** Why the queue is paused; a runner not built yet is paused only by the user. */
+  private pausedReason = (): string | undefined => (this.runnerRef ? this.runnerRef.pausedReason : this.userPaused ? PAUSED_BY_USER : undefined);
 
   /**
    * Sends what the budget allows now, from this window (taking the queue over from another one:
@@ -250,13 +246,14 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   async runNow(): Promise<RunSummary> {
     await this.lease.acquire(true);
     this.resume();
-    if (this.runnerRef.state === 'stopped') {
+    if (!this.runnerRef || this.runnerRef.state === 'stopped') {
       this.runnerRef = this.buildRunner();
     }
-    if (settings.continueQueueAutomatically() && this.runnerRef.state === 'idle') {
-      this.runnerRef.start();
+    const runner = this.runnerRef;
+    if (settings.continueQueueAutomatically() && runner.state === 'idle') {
+      runner.start();
     }
-    const summary = await this.runnerRef.runDue();
+    const summary = await runner.runDue();
     this.scheduleWork();
     return summary;
   }
@@ -276,7 +273,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   }
 
   overview(key?: string): QueueOverview {
-    const reason = this.runnerRef.pausedReason;
+    const reason = this.pausedReason();
     return queueOverview(
       this.queuedItems(key).map((i) => i.eta),
       {
@@ -293,7 +290,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     if (this.etaCache && this.etaCache.at === now) {
       return this.etaCache.map;
     }
-    const map = queueEtas(this.queue.items(), this.ledger, (id) => this.runnerRef.isInFlight(id), now);
+    const map = queueEtas(this.queue.items(), this.ledger, (id) => this.runnerRef?.isInFlight(id) ?? false, now);
     this.etaCache = { at: now, map };
     return map;
   }
@@ -306,13 +303,13 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   }
 
   private onQueueEvent(event: QueueEvent): void {
-    logQueueEvent(this.services, event);
+    this.parts().logQueueEvent(this.services, event);
     this.queueEvents.fire(event);
     this.markChanged();
   }
 
   private onLeaseChange(held: boolean): void {
-    if (!held && this.runnerRef.state === 'started') {
+    if (!held && this.runnerRef?.state === 'started') {
       this.services.log.info('Delete queue: another window works the queue now');
       this.runnerRef.stop();
     }
@@ -322,11 +319,11 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
 
   private onCredentialsChange(): void {
     this.resolver.reset();
-    const reason = this.runnerRef.pausedReason;
+    const reason = this.runnerRef?.pausedReason;
     if (reason !== undefined && reason !== PAUSED_BY_USER) {
       // Credentials were the likely reason (401/403): try again with the new ones.
       this.services.log.info('Delete queue: credentials changed; resuming');
-      this.runnerRef.resume();
+      this.runnerRef?.resume();
     }
     void this.dropOrphans();
     this.markChanged();
@@ -338,7 +335,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     if (known === undefined) {
       return;
     }
-    const orphans = this.queue.items().filter((i) => !known.has(i.integrationKey) && !this.runnerRef.isInFlight(i.id));
+    const orphans = this.queue.items().filter((i) => !known.has(i.integrationKey) && !this.runnerRef?.isInFlight(i.id));
     if (orphans.length > 0) {
       this.services.log.info(`Delete queue: ${orphans.length} queued delete(s) dropped: their integration was removed`);
       this.dequeue(orphans.map((i) => i.id));
@@ -357,18 +354,16 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     const auto = settings.continueQueueAutomatically();
     if (this.queue.size === 0) {
       if (this.lease.isHeld) {
-        await runner.whenIdle();
+        await runner?.whenIdle();
         if (this.queue.size === 0) {
-          runner.stop();
+          runner?.stop();
           await this.lease.release();
         }
       }
       return;
     }
     if (!auto) {
-      if (runner.state === 'started') {
-        runner.stop();
-      }
+      if (runner?.state === 'started') runner.stop();
       return;
     }
     if (!this.lease.isHeld) {
@@ -377,7 +372,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
     if (!this.lease.isHeld || this.runnerRef !== runner) {
       return;
     }
-    if (runner.state === 'stopped') {
+    if (!this.runnerRef || this.runnerRef.state === 'stopped') {
       this.runnerRef = this.buildRunner();
     }
     if (this.runnerRef.state === 'idle') {
@@ -388,7 +383,7 @@ export class BudgetService implements DeleteBudget, DeleteQueueView, vscode.Disp
   }
 
   dispose(): void {
-    this.runnerRef.stop();
+    this.runnerRef?.stop();
     this.partSubscriptions.forEach((s) => s.dispose());
     this.disposables.forEach((d) => d.dispose());
   }

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { BudgetRemaining } from '../../core/budget';
-import { budgetLook, problemOfDeleteResult, type BudgetProblem } from '../../core/budgetLook';
-import type { DeleteResult } from '../../core/deletePlan';
+import { budgetLook, type BudgetProblem } from '../../core/budgetLook';
 import type { BudgetService } from './budgetService';
 import type { QueueOverview } from './queueView';
 import { aboutText, clockText, whenText } from './budgetText';
@@ -39,6 +38,13 @@ export interface BudgetFigures {
   now: number;
 }
 
+/** The sentences for problems the user must fix (budgetProblemText.ts, in dist/veriff.js: a problem comes from Veriff's answer, or from credentials that cannot be read). */
+export interface ProblemTexts {
+  problemText(problem: BudgetProblem, integrationName: string): string;
+  /** The tooltip while the active integration's secrets cannot be read, as markdown and as plain text, and the problem's sentence. */
+  unreadableTooltip(integrationName: string): { markdown: vscode.MarkdownString; plain: string; problem: string };
+}
+
 /**
  * The delete budget of the active integration in the status bar: `$(trash) 3/5 · 8/10` (left
  * this hour / limit · left in 24 hours / limit), ` $(history) 14:05` while no delete is left (when
@@ -65,6 +71,7 @@ export class BudgetStatusBar implements vscode.Disposable {
   constructor(
     private readonly services: BaseServices,
     private readonly budget: BudgetService,
+    private readonly texts: () => ProblemTexts,
   ) {
     this.item = vscode.window.createStatusBarItem(STATUS_BAR_ITEM_ID, vscode.StatusBarAlignment.Left, 20);
     this.item.name = vscode.l10n.t('Veriff Delete Budget');
@@ -121,9 +128,8 @@ export class BudgetStatusBar implements vscode.Disposable {
     };
   }
 
-  /** A DELETE's answer (from the pipeline): notes or clears a problem the user must fix. */
-  noteAnswer(key: string, result: DeleteResult): void {
-    const problem = problemOfDeleteResult(result);
+  /** What a DELETE's answer said (problemOfDeleteResult, from the pipeline): notes or clears a problem the user must fix. */
+  noteProblem(key: string, problem: BudgetProblem | null | undefined): void {
     if (problem === undefined || (problem === null && !this.problems.has(key))) {
       return;
     }
@@ -171,7 +177,7 @@ export class BudgetStatusBar implements vscode.Disposable {
           : undefined;
     const queued = queue.count > 0 ? vscode.l10n.t(', {0} deletes queued', queue.count) : '';
     const next = look.nextAt !== undefined && !problem ? vscode.l10n.t(', the next delete may go at {0}', clockText(look.nextAt, f.now)) : '';
-    const trouble = problem ? `. ${problemText(problem, f.integration.name)}` : '';
+    const trouble = problem ? `. ${this.texts().problemText(problem, f.integration.name)}` : '';
     this.item.accessibilityInformation = {
       label:
         vscode.l10n.t(
@@ -191,15 +197,13 @@ export class BudgetStatusBar implements vscode.Disposable {
 
   /** The active integration's secrets cannot be read: nothing can be deleted until the user sets them again. */
   private renderUnreadable(integration: Integration): void {
-    const text = problemText({ kind: 'credentialsUnreadable' }, integration.name);
+    const tip = this.texts().unreadableTooltip(integration.name);
     this.item.text = `$(trash) $(error) ${vscode.l10n.t('Veriff credentials')}`;
-    const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${vscode.l10n.t('Veriff delete budget')}** — ${escapeMarkdown(integration.name)}\n\n$(error) ${escapeMarkdown(text)}\n\n${vscode.l10n.t('Click to set the API credentials.')}`);
-    this.item.tooltip = md;
-    this.tooltipText = [`${vscode.l10n.t('Veriff delete budget')} — ${integration.name}`, text, vscode.l10n.t('Click to set the API credentials.')].join('\n');
+    this.item.tooltip = tip.markdown;
+    this.tooltipText = tip.plain;
     this.item.command = 'veriff.setCredentials';
     this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-    this.item.accessibilityInformation = { label: text, role: 'button' };
+    this.item.accessibilityInformation = { label: tip.problem, role: 'button' };
     this.show();
   }
 
@@ -221,7 +225,7 @@ export class BudgetStatusBar implements vscode.Disposable {
       plain.push(text);
     };
     if (problem) {
-      line('error', problemText(problem, f.integration.name));
+      line('error', this.texts().problemText(problem, f.integration.name));
     }
     line('watch', vscode.l10n.t('This hour: {0} of {1} deletes left', f.hourShown, r.hourLimit));
     line('calendar', vscode.l10n.t('Last 24 hours: {0} of {1} deletes left', r.day, r.dayLimit));
@@ -315,19 +319,7 @@ export class BudgetStatusBar implements vscode.Disposable {
   }
 }
 
-/** What the user must fix, in a sentence. */
-function problemText(problem: BudgetProblem, integrationName: string): string {
-  switch (problem.kind) {
-    case 'credentialsUnreadable':
-      return vscode.l10n.t('The API key and shared secret of {0} cannot be read: set the API credentials again.', integrationName);
-    case 'deleteNotEnabled':
-      return vscode.l10n.t('Veriff has not enabled session deletion for {0} (403, code 1301): ask Veriff support to turn it on.', integrationName);
-    case 'credentialsRefused':
-      return vscode.l10n.t('Veriff refused the API credentials of {0} ({1}): check the API key and shared secret.', integrationName, problem.code !== undefined ? `${problem.http}, code ${problem.code}` : String(problem.http));
-  }
-}
-
 /** Escapes what markdown would interpret in plain text (theme icons are not written through it). */
-function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]<>#|~$]/g, (c) => `\\${c}`);
 }

@@ -1,7 +1,5 @@
 import type { BudgetMirror } from '../../core/store/budgetMirror';
-import { importLegacy } from '../../core/store/legacyImport';
 import type { SharedStore } from '../../core/store/sharedStore';
-import type { BaseServices } from '../baseServices';
 import type { QueueLease } from './queueLease';
 
 /** Global-state keys of the budget and the queue before the shared store (moved into it once). */
@@ -24,24 +22,7 @@ export function followOtherWindows(store: SharedStore, mirror: BudgetMirror, lea
   });
 }
 
-/** Moves the budget and queue of earlier versions (global state) into the store, once, without losing a spend. */
-export async function moveBudgetOutOfGlobalState(services: BaseServices, store: SharedStore, mirror: BudgetMirror): Promise<void> {
-  const state = services.context.globalState;
-  const budget = state.get<unknown>(BUDGET_STATE_KEY);
-  const queue = state.get<unknown>(QUEUE_STATE_KEY);
-  if (budget === undefined && queue === undefined) {
-    return;
-  }
-  try {
-    const report = await importLegacy(store, { budget, queue }, (m) => services.log.warn(m));
-    for (const key of store.budgetKeys()) {
-      mirror.adoptBudget(key);
-    }
-    mirror.adoptQueue();
-    await state.update(BUDGET_STATE_KEY, undefined);
-    await state.update(QUEUE_STATE_KEY, undefined);
-    services.log.info(`Delete budget: moved ${report.spendsAdded} spend(s) and ${report.queueAdded} queued delete(s) from global state into the shared store`);
-  } catch (error) {
-    services.log.error(`Delete budget: moving the earlier state failed (kept in global state): ${error instanceof Error ? error.message : String(error)}`);
-  }
+/** Whether global state still holds the budget or queue of an earlier version (then legacyBudgetMove.ts moves them, once). */
+export function hasLegacyBudget(state: { get(key: string): unknown }): boolean {
+  return state.get(BUDGET_STATE_KEY) !== undefined || state.get(QUEUE_STATE_KEY) !== undefined;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { continueAfter, needsStatusCheck, planDelete, type NotSentReason } from '../../core/deletePlan';
+import { deleteAllowance } from '../budget/deleteAllowance';
 import { apiKeyFingerprint, type Integration } from '../credentials';
 import { showFailure } from '../failures';
 import type { Services } from '../services';
@@ -50,7 +51,7 @@ export async function deleteInIntegration(services: Services, integration: Integ
   const key = apiKeyFingerprint(connection.secrets.apiKey);
   const now = services.clock.now();
   const plan = planDelete(candidates, { now });
-  const preview = services.budgetService.preview(key, plan.send.length);
+  const preview = deleteAllowance(services.budgetService, key, plan.send.length);
   // This integration's reasons (for its messages); the summary holds them with their ids for the caller.
   const notSent: NotSentReason[] = [];
   const skip = (id: string, reason: NotSentReason): void => {
@@ -113,7 +114,7 @@ export async function deleteInIntegration(services: Services, integration: Integ
       if (step.kind === 'notSent') {
         const reason: NotSentReason = step.reason === 'budget' ? 'budget' : step.reason === 'cancelled' ? 'cancelled' : 'stopped';
         if (step.reason === 'budget') {
-          budgetText = services.budgetService.preview(key, 1).blockedText;
+          budgetText = deleteAllowance(services.budgetService, key, 1).blockedText;
         }
         for (const c of [candidate, ...queue.splice(0)]) {
           skip(c.id, reason);

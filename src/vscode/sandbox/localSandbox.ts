@@ -8,10 +8,9 @@ import type { VeriffLog } from '../log';
 import { loadSandbox } from './loadSandbox';
 import { SandboxPersistence } from './sandboxPersistence';
 import { reconcileSnapshot, type SandboxCredentials } from './sandboxSnapshotFile';
+import { WAS_RUNNING_KEY } from './sandboxAtStart';
 
 export const SANDBOX_INTEGRATION_NAME = 'Local Sandbox';
-/** Set while the sandbox runs and cleared by an explicit stop, so a window reload brings it back. */
-const WAS_RUNNING_KEY = 'veriff.sandbox.wasRunning';
 
 /** A started sandbox: the Veriff-compatible server, its state and the integration that points at it. */
 export interface RunningSandbox {
@@ -54,7 +53,6 @@ export class LocalSandbox implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunningSandbox | undefined>();
   /** Fires with the running sandbox after a start, undefined after a stop. */
   readonly onDidChange = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
 
   constructor(
@@ -63,7 +61,6 @@ export class LocalSandbox implements vscode.Disposable {
     private readonly credentials: CredentialStore,
   ) {
     this.persistence = new SandboxPersistence(context.globalStorageUri, log);
-    this.subscriptions.push(credentials.onDidChange(() => this.updateContext()));
     this.updateContext();
     // Before any start (starts wait in the same queue): a file of an earlier version loses its plain-text key.
     void this.serialise(() => this.persistence.migratePlainKeys());
@@ -280,9 +277,9 @@ export class LocalSandbox implements vscode.Disposable {
     return true;
   }
 
+  /** `veriff.activeIsSandbox` follows the credentials (contextKeys.ts), also while this is not loaded. */
   private updateContext(): void {
     void vscode.commands.executeCommand('setContext', 'veriff.sandboxRunning', this.current !== undefined);
-    void vscode.commands.executeCommand('setContext', 'veriff.activeIsSandbox', this.isActive());
   }
 
   /** VS Code is shutting down or reloading: save synchronously (no time for more), then close. */
@@ -295,9 +292,6 @@ export class LocalSandbox implements vscode.Disposable {
       this.persistence.saveNowSync();
       this.persistence.track(undefined);
       void running.server.close();
-    }
-    for (const s of this.subscriptions) {
-      s.dispose();
     }
     this.changed.dispose();
   }

@@ -10,7 +10,7 @@ import { SaveChain } from './saveChain';
 import type { VeriffLog } from '../log';
 import { serialisedGlobalState } from './serialisedMemento';
 import { openSharedStore } from './sharedStorage';
-import { vscodeUserInput, type UserInput } from '../userInput';
+import { vscodeWarnings, type UserInput } from '../userInput';
 
 const SAVE_DELAY_MS = 100;
 /** Where early versions kept the tracked sessions: merged into the shared file on the first start. */
@@ -56,7 +56,7 @@ export class SessionRepository implements vscode.Disposable {
     options: SessionRepositoryOptions = {},
   ) {
     this.ownsShared = options.shared === undefined;
-    this.shared = options.shared ?? openSharedStore(context.globalStorageUri, log, options.ui ?? vscodeUserInput, clock);
+    this.shared = options.shared ?? openSharedStore(context.globalStorageUri, log, options.ui ?? vscodeWarnings, clock);
     this.journal = new JournaledSessionStore(clock, {
       onListenerError: (err) => log.error(`Session change listener failed: ${message(err)}`),
     });

@@ -40,7 +40,7 @@ export function openSharedStore(folder: vscode.Uri, log: VeriffLog, ui: Pick<Use
         // Not awaited: a notification's promise stays pending until it is dismissed.
         void ui.showWarningMessage(text, showLog).then((choice) => {
           if (choice === showLog) {
-            void log.show();
+            void vscode.commands.executeCommand('veriff.showLog');
           }
         });
       }

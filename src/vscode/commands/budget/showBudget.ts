@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunSummary } from '../../../core/queueRunner';
 import { aboutText, clockText, shortEta, whenText } from '../../budget/budgetText';
-import { showNoIntegration } from '../../failures';
+import { showNoIntegration } from '../../noIntegration';
 import type { Services } from '../../services';
 import { idPrefix } from '../../sessionLook';
 

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import {
-  DEFAULT_API_URL, validateApiKey, validateApiUrl, validateIntegrationName, validateSharedSecret,
-} from '../../../core/credentialsValidation';
+import { DEFAULT_API_URL, validateApiKey, validateApiUrl, validateSharedSecret } from '../../../core/credentialsValidation';
+import { validateIntegrationName } from '../../../core/integrationName';
 import { maskApiKey } from '../../../core/mask';
 import type { Integration } from '../../credentials';
 import { runSteps, type InputStep } from '../../multiStepInput';

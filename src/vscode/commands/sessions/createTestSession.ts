@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { isOpenableVerificationUrl } from '../../../core/verificationUrl';
 import { MAX_VENDOR_DATA_LENGTH } from '../../../core/veriffLimits';
-import { describeFailure, showFailure } from '../../failures';
+import { showFailure } from '../../failures';
+import { describeFailure } from '../../failureText';
 import { answered } from '../../prompts';
 import type { Services } from '../../services';
 import { refuseWithoutCredentials, trackIds } from '../../tracking';

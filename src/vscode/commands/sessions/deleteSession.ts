@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isDeletableStatus } from '../../../core/status';
 import { deleteInIntegration } from '../../deleteFlow/deleteInIntegration';
 import { emptySummary, type DeleteSummary } from '../../deleteFlow/deleteSummary';
-import { showNoIntegration } from '../../failures';
+import { showNoIntegration } from '../../noIntegration';
 import type { Services } from '../../services';
 import { byIntegration, resolveSessionArgs, type SessionRef } from '../../sessionArgs';
 import { sessionsOrPick, type SessionPicker } from '../../sessionChoice';

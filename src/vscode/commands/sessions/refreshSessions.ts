@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { describeFailure, showFailure, showNoIntegration } from '../../failures';
+import { showFailure } from '../../failures';
+import { showNoIntegration } from '../../noIntegration';
+import { describeFailure } from '../../failureText';
 import type { Services } from '../../services';
 import { byIntegration, resolveSessionArgs } from '../../sessionArgs';
 import { emptyRefreshSummary, mergeRefresh, refreshIntegration, type RefreshSummary } from '../../sessionStatuses';
