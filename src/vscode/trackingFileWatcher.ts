@@ -56,15 +56,17 @@ export class TrackingFileWatcher implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.restart()),
       this.services.credentials.onDidChange(() => this.retryWaiting()),
     );
-    this.scan = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    const firstTick: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       if (vscode.workspace.isTrusted) {
-        this.restart();
+        this.restart(); // sets this.scan to the first search, unless disposed meanwhile
       } else if (!this.disposed) {
         this.services.log.info('Tracking file not watched: the workspace is not trusted');
         this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()));
       }
-      return this.scan;
+      // Never this promise itself: a promise resolved with itself rejects ("chaining cycle").
+      return this.scan === firstTick ? undefined : this.scan;
     });
+    this.scan = firstTick;
   }
 
   /** Reads what was appended to every tracking file now (a test run just ended); resolves when read. */

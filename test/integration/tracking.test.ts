@@ -12,6 +12,7 @@ import { SharedStore } from '../../src/core/store/sharedStore';
 import { sign } from '../../src/core/signing';
 import type { Integration } from '../../src/vscode/credentials';
 import type { Services } from '../../src/vscode/services';
+import { TrackingFileWatcher } from '../../src/vscode/trackingFileWatcher';
 import { startMockVeriff, type MockVeriff } from '../support/mockVeriff';
 import { extensionApi, removeAllIntegrations, services, withUser } from './helpers';
 
@@ -102,6 +103,15 @@ describe('tracking sessions from every source', function () {
     // Keep global state small for the tests that follow.
     s.sessions.store.remove(integration.id, trackedIds());
     await s.sessions.flush();
+  });
+
+  it('a tracking-file watcher disposed before its first scan: whenScanned and readNow resolve', async () => {
+    const watcher = new TrackingFileWatcher(s);
+    watcher.start();
+    watcher.dispose(); // before the tick on which the first search would start
+    // The first scan once resolved with itself here and rejected ("chaining cycle detected").
+    await watcher.whenScanned();
+    await watcher.readNow();
   });
 
   it('tracks typed ids given as arguments and reports new, already tracked and invalid in one message', async () => {
