@@ -16,9 +16,10 @@ export interface UntilSeenOptions {
 
 /**
  * Asks until the effect is seen: after each `act`, waits up to `waitMs` for a change that makes
- * `seen()` true, then asks again, `attempts` times in all (once, at once, when it is already seen). Resolves whether it was seen; never
- * rejects. For fire-and-forget requests a host can drop: VS Code's reveal of an output channel is
- * lost when it arrives during the workbench's start-up (about 1 start in 5 on a busy machine).
+ * `seen()` true, then asks again, `attempts` times in all (once, returning at once, when it is
+ * already seen). Resolves whether it was seen; never rejects. For fire-and-forget requests a host
+ * can drop: VS Code's reveal of an output channel is lost when it arrives during the workbench's
+ * start-up.
  */
 export async function untilSeen(opts: UntilSeenOptions): Promise<boolean> {
   const timers = opts.timers ?? systemTimers;

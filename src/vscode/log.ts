@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { redact, redactCredentials } from '../core/mask';
 
+type Level = 'info' | 'warn' | 'error' | 'debug';
+
 /**
  * The "Veriff" log output channel. Every line passes through `redact` first, so a secret that
  * slipped into a message (a pasted key, an echoed header) is masked before it is written.
  */
-type Level = 'info' | 'warn' | 'error' | 'debug';
-
 export class VeriffLog implements vscode.Disposable {
   private created: vscode.LogOutputChannel | undefined;
   /** Lines written before the channel exists, in order (it is created right after activation). */

@@ -5,16 +5,12 @@ import * as lockfile from 'proper-lockfile';
 // Entry of dist/lockfile.js: what only a write to a shared store runs, loaded through lock.ts on
 // the first write (reads take no lock): the cross-process lock (proper-lockfile and its
 // dependencies take tens of milliseconds to initialise) and writing a file by rename.
-
-/**
- * The cross-process lock of one store file: proper-lockfile's `<file>.lock` directory (mkdir is
- * atomic on every file system VS Code runs on), kept fresh while held and taken over once its
- * mtime is older than `staleMs` (a writer that crashed or was killed while holding it).
- *
- * The work done under the lock is synchronous (read, change, write, rename): nothing else of this
- * process runs meanwhile, the lock is held for milliseconds, and it cannot go stale under a
- * living holder.
- */
+//
+// The lock of one store file is proper-lockfile's `<file>.lock` directory (mkdir is atomic on every
+// file system VS Code runs on), kept fresh while held and taken over once its mtime is older than
+// `staleMs` (a writer that crashed or was killed while holding it). The work done under it is
+// synchronous (read, change, write, rename): nothing else of this process runs meanwhile, the lock
+// is held for milliseconds, and it cannot go stale under a living holder.
 
 export interface LockOptions {
   /** A lock not refreshed for this long belongs to a dead writer and is taken over (min 2000). */

@@ -2,7 +2,7 @@ import type { BudgetMirror } from '../../core/store/budgetMirror';
 import { importLegacy } from '../../core/store/legacyImport';
 import type { SharedStore } from '../../core/store/sharedStore';
 import type { BaseServices } from '../baseServices';
-import { BUDGET_STATE_KEY, QUEUE_STATE_KEY } from './budgetStoreSync';
+import { BUDGET_STATE_KEY, QUEUE_STATE_KEY, hasLegacyBudget } from './budgetStoreSync';
 
 // Runs once per install that kept its budget in global state (hasLegacyBudget): in dist/veriff.js,
 // loaded by BudgetService only then.
@@ -10,13 +10,11 @@ import { BUDGET_STATE_KEY, QUEUE_STATE_KEY } from './budgetStoreSync';
 /** Moves the budget and queue of earlier versions (global state) into the store, once, without losing a spend. */
 export async function moveBudgetOutOfGlobalState(services: BaseServices, store: SharedStore, mirror: BudgetMirror): Promise<void> {
   const state = services.context.globalState;
-  const budget = state.get<unknown>(BUDGET_STATE_KEY);
-  const queue = state.get<unknown>(QUEUE_STATE_KEY);
-  if (budget === undefined && queue === undefined) {
+  if (!hasLegacyBudget(state)) {
     return;
   }
   try {
-    const report = await importLegacy(store, { budget, queue }, (m) => services.log.warn(m));
+    const report = await importLegacy(store, { budget: state.get(BUDGET_STATE_KEY), queue: state.get(QUEUE_STATE_KEY) }, (m) => services.log.warn(m));
     for (const key of store.budgetKeys()) {
       mirror.adoptBudget(key);
     }
