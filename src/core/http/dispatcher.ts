@@ -1,26 +1,17 @@
 import type { Dispatcher } from 'undici';
+import { lazyModule } from '../lazyModule';
 import type { ProxyChoice } from './proxy';
 
 type Undici = typeof import('./undiciEntry');
 
-let undici: Undici | undefined;
-
-/**
- * Loads undici on first use. Never import it at the top of a module on the activation path:
- * loading it costs ~140 ms. esbuild rewrites this `require('./undiciEntry')` to the separate dist/undici.js.
- */
-function loadUndici(): Undici {
-  if (!undici) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    undici = require('./undiciEntry') as Undici;
-  }
-  return undici;
-}
+// undici, loaded on first use: never import it at the top of a module on the activation path
+// (loading it costs ~140 ms). esbuild rewrites this `require('./undiciEntry')` to dist/undici.js.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const undici = lazyModule(() => require('./undiciEntry') as Undici);
+const loadUndici = undici.get;
 
 /** Whether undici has been loaded in this process (lets tests prove activation does not load it). */
-export function isUndiciLoaded(): boolean {
-  return undici !== undefined;
-}
+export const isUndiciLoaded = undici.loaded;
 
 export interface DispatcherSpec {
   /** e.g. https://stationapi.veriff.com */

@@ -1,19 +1,13 @@
+import { lazyModule } from '../lazyModule';
 import type * as StoreWrites from './storeWrites';
 import type { LockOptions } from './storeWrites';
 
 export type { LockOptions } from './storeWrites';
 
-let part: typeof StoreWrites | undefined;
-
-/**
- * What only writes run (the cross-process lock, writing by rename: storeWrites.ts), loaded on the
- * first write. esbuild turns this `require` into one of the separate dist/lockfile.js.
- */
-export function storeWrites(): typeof StoreWrites {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  part ??= require('./storeWrites') as typeof StoreWrites;
-  return part;
-}
+// What only writes run (the cross-process lock, writing by rename: storeWrites.ts), loaded on the
+// first write. esbuild turns this `require` into one of the separate dist/lockfile.js.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const storeWrites = lazyModule(() => require('./storeWrites') as typeof StoreWrites).get;
 
 /** Runs `work` (synchronous) while this process holds the cross-process lock of `target` (see storeWrites.ts). */
 export function withLock<R>(target: string, work: () => R, options: LockOptions = {}): Promise<R> {

@@ -1,24 +1,15 @@
+import { lazyModule } from '../../core/lazyModule';
 import type * as CommandsModule from './commandBodies';
 
-let commands: typeof CommandsModule | undefined;
-let loadMs: number | undefined;
+// The command bodies (commandBodies.ts and what only they use), loaded when the first command runs:
+// dist/commands.js. The load is synchronous, so a command still does at once what it does before
+// its first await.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const commands = lazyModule(() => require('./commandBodies') as typeof CommandsModule);
 
-/**
- * Loads the command bodies (commandBodies.ts and what only they use) when the first command runs.
- * esbuild turns this `require` into one of the separate dist/commands.js (see esbuild.mjs). It is
- * synchronous, so a command still does at once what it does before its first await.
- */
-export function loadCommands(): typeof CommandsModule {
-  if (!commands) {
-    const started = performance.now();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    commands = require('./commandBodies') as typeof CommandsModule;
-    loadMs = performance.now() - started;
-  }
-  return commands;
-}
+export const loadCommands = commands.get;
 
 /** Whether the command bodies have been loaded, and how long that took (for tests and the bench). */
 export function commandsLoad(): { loaded: boolean; ms?: number } {
-  return { loaded: commands !== undefined, ms: loadMs };
+  return { loaded: commands.loaded(), ms: commands.loadMs() };
 }

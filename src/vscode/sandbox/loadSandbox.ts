@@ -1,19 +1,11 @@
+import { lazyModule } from '../../core/lazyModule';
 import type * as SandboxModule from '../../sandbox';
 
-let sandbox: typeof SandboxModule | undefined;
+// The sandbox server (src/sandbox), loaded when the sandbox starts: dist/sandbox.js. Most users
+// never start it, so activation does not pay for it; any other value import of src/sandbox from the
+// extension fails the build (see esbuild.mjs).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const server = lazyModule(() => require('../../sandbox') as typeof SandboxModule);
 
-/**
- * Loads the sandbox server (src/sandbox) on first use: most users never start it, so activation
- * does not pay for it. esbuild turns this `require` into one of the separate dist/sandbox.js; any
- * other value import of src/sandbox from the extension fails the build (see esbuild.mjs).
- */
-export function loadSandbox(): typeof SandboxModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sandbox ??= require('../../sandbox') as typeof SandboxModule;
-  return sandbox;
-}
-
-/** Whether the sandbox server has been loaded in this process (lets tests prove activation does not load it). */
-export function isSandboxLoaded(): boolean {
-  return sandbox !== undefined;
-}
+export const loadSandbox = server.get;
+export const isSandboxLoaded = server.loaded;
