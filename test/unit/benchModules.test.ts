@@ -1,6 +1,7 @@
 // `npm run bench` loads compiled modules by path (scripts/bench.cjs is plain JavaScript, outside
 // tsc): a module moved or a name moved out of it would break the bench only when someone runs it.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -34,5 +35,18 @@ describe('bench script', () => {
     const [moved] = requiredNames("const { SessionStore, isDeletable: deletable } = require(out('src', 'core', 'sessions.js'));");
     assert.deepEqual(moved, { module: 'src/core/sessions.js', names: ['SessionStore', 'isDeletable'] });
     assert.deepEqual(missing(moved), ['src/core/sessions.js: SessionStore', 'src/core/sessions.js: isDeletable']);
+  });
+});
+
+describe('bench DELETE probe', () => {
+  it('times real signed DELETEs against the local Veriff server and prints them as JSON', function () {
+    this.timeout(30_000);
+    const probe = path.join(repoRoot, 'scripts', 'bench', 'deleteProbe.cjs');
+    const result = JSON.parse(execFileSync(process.execPath, [probe, '3'], { encoding: 'utf8' })) as Record<string, unknown>;
+    assert.equal(result.node, process.version);
+    assert.equal(result.runs, 3);
+    assert.ok(typeof result.clientMedianMs === 'number' && result.clientMedianMs > 0, JSON.stringify(result));
+    assert.ok(typeof result.clientColdMs === 'number' && result.clientColdMs > 0, JSON.stringify(result));
+    assert.equal(result.curlMedianMs, undefined, 'curl runs only when asked');
   });
 });
