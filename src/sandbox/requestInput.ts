@@ -24,6 +24,14 @@ export function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge
   });
 }
 
+export const NO_BODY: { body: Buffer; tooLarge: boolean } = Object.freeze({ body: Buffer.alloc(0), tooLarge: false });
+
+/** A request whose headers say it has no body (no Content-Length or 0, no Transfer-Encoding): nothing to read. */
+export function hasNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
+}
+
 export function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(raw.toString('utf8')) };
