@@ -206,6 +206,35 @@ describe('mock Veriff server', () => {
       assertFail(await getSession(m, id, 'decision'), 404, 1101);
     });
 
+    it('reads a body sent with a DELETE, by length or in chunks, and logs none for a DELETE without one', async () => {
+      // Node frames a DELETE's body only when told how: by Content-Length or Transfer-Encoding.
+      const send = (id: string, chunks: string[] | undefined, framing?: number | 'chunked'): Promise<number> =>
+        new Promise((resolve, reject) => {
+          const headers: Record<string, string | number> = signedHeaders(m.apiKey, m.sharedSecret, id);
+          if (framing === 'chunked') headers['Transfer-Encoding'] = 'chunked';
+          else if (framing !== undefined) headers['Content-Length'] = framing;
+          const req = httpRequest({ host: '127.0.0.1', port: m.server.port, method: 'DELETE', path: `/v1/sessions/${id}`, headers }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          req.on('error', reject);
+          for (const chunk of chunks ?? []) req.write(chunk);
+          req.end();
+        });
+      const ids = [0, 1, 2].map(() => m.server.seedSession(m.apiKey, { status: 'approved' }).id);
+      assert.equal(await send(ids[0], ['{"a":1}'], 7), 200);
+      assert.equal(await send(ids[1], ['{"b":', '2}'], 'chunked'), 200);
+      assert.equal(await send(ids[2], undefined), 200);
+      assert.deepEqual(
+        m.server.requests.map((e) => [e.method, e.body, e.status]),
+        [
+          ['DELETE', '{"a":1}', 200],
+          ['DELETE', '{"b":2}', 200],
+          ['DELETE', '', 200],
+        ],
+      );
+    });
+
     it('refuses the sixth delete within an hour with 429 code 1004, and allows it an hour later', async () => {
       await deleteFresh(m, 5);
       const { id } = m.server.seedSession(m.apiKey);
