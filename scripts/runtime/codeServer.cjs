@@ -105,10 +105,19 @@ async function startCodeServer(opts = {}) {
     },
   );
   fs.closeSync(out);
+  // The server has a process group of its own, so it would outlive a process that ends without
+  // stop(): an uncaught error, a write to a closed pipe (a bench piped into `head`). It then kept
+  // loading the machine under the next measurements. The group goes when this process goes.
+  const killOnExit = () => {
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group gone */ }
+    if (!process.env.VERIFF_KEEP_TEMP) fs.rmSync(root, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.off('exit', killOnExit);
     try {
       process.kill(-child.pid, 'SIGTERM');
     } catch {
