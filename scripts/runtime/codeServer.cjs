@@ -110,7 +110,9 @@ async function startCodeServer(opts = {}) {
   // loading the machine under the next measurements. The group goes when this process goes.
   const killOnExit = () => {
     try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group gone */ }
-    if (!process.env.VERIFF_KEEP_TEMP) fs.rmSync(root, { recursive: true, force: true });
+    if (process.env.VERIFF_KEEP_TEMP) return;
+    // Best effort: a dying extension host may still be writing there; an exception here would change the exit code.
+    try { fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 }); } catch { /* left in the temp folder */ }
   };
   process.once('exit', killOnExit);
   let stopped = false;
