@@ -52,10 +52,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function isLocked(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | undefined)?.code === 'ELOCKED';
-}
-
 /** Runs `work` (synchronous) while this process holds the cross-process lock of `target`. */
 export async function withLock<R>(target: string, work: () => R, options: LockOptions = {}): Promise<R> {
   const previous = queues.get(target) ?? Promise.resolve();
@@ -95,13 +91,7 @@ export function withLockSync<R>(target: string, work: () => R, options: LockOpti
       lockfile.lockSync(target, lockOptions(options));
       break;
     } catch (err) {
-      if (!isLocked(err)) {
-        throw err;
-      }
-      if (Date.now() - started > timeoutMs) {
-        throw new LockTimeoutError(target, Date.now() - started);
-      }
-      Atomics.wait(pause, 0, 0, backoff(attempt));
+      Atomics.wait(pause, 0, 0, pauseBeforeRetry(err, target, started, timeoutMs, attempt));
     }
   }
   try {
@@ -119,15 +109,20 @@ async function acquire(target: string, options: LockOptions): Promise<void> {
       await lockfile.lock(target, lockOptions(options));
       return;
     } catch (err) {
-      if (!isLocked(err)) {
-        throw err;
-      }
-      if (Date.now() - started > timeoutMs) {
-        throw new LockTimeoutError(target, Date.now() - started);
-      }
-      await sleep(backoff(attempt));
+      await sleep(pauseBeforeRetry(err, target, started, timeoutMs, attempt));
     }
   }
+}
+
+/** After a failed try: rethrows what is not "held by another", gives up after `timeoutMs`, else how long to wait. */
+function pauseBeforeRetry(err: unknown, target: string, started: number, timeoutMs: number, attempt: number): number {
+  if ((err as NodeJS.ErrnoException | undefined)?.code !== 'ELOCKED') {
+    throw err;
+  }
+  if (Date.now() - started > timeoutMs) {
+    throw new LockTimeoutError(target, Date.now() - started);
+  }
+  return backoff(attempt);
 }
 
 /** 1–2 ms at first, growing to 20–40 ms: a held lock is usually free again within milliseconds. */
