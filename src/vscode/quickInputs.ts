@@ -76,4 +76,3 @@ export function showQuickPickWithTyped<T extends vscode.QuickPickItem>(items: re
     qp.show();
   });
 }
-

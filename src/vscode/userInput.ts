@@ -73,18 +73,18 @@ export const vscodeWarnings: Pick<UserInput, 'showWarningMessage'> = {
  */
 export function vscodeUserInput(built: () => BuiltInputs): UserInput {
   return {
-  showQuickPick: ((items: readonly vscode.QuickPickItem[], options?: vscode.QuickPickOptions) =>
-    Promise.resolve(vscode.window.showQuickPick(items, options))) as UserInput['showQuickPick'],
-  showInputBox: (options) => Promise.resolve(vscode.window.showInputBox(options)),
-  confirm: (message, detail, ...buttons) => Promise.resolve(vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons)),
-  showInformationMessage: (message, ...buttons) => Promise.resolve(vscode.window.showInformationMessage(message, ...buttons)),
-  showWarningMessage: vscodeWarnings.showWarningMessage,
-  showErrorMessage: (message, ...buttons) => Promise.resolve(vscode.window.showErrorMessage(message, ...buttons)),
-  showStatusMessage: (message, hideAfterMs = STATUS_MESSAGE_MS) => {
-    vscode.window.setStatusBarMessage(message, hideAfterMs);
-  },
-  showOpenDialog: (options) => Promise.resolve(vscode.window.showOpenDialog(options)),
-  showInputStep: (options) => built().showInputStep(options),
-  showQuickPickWithTyped: (items, options) => built().showQuickPickWithTyped(items, options),
+    showQuickPick: ((items: readonly vscode.QuickPickItem[], options?: vscode.QuickPickOptions) =>
+      Promise.resolve(vscode.window.showQuickPick(items, options))) as UserInput['showQuickPick'],
+    showInputBox: (options) => Promise.resolve(vscode.window.showInputBox(options)),
+    confirm: (message, detail, ...buttons) => Promise.resolve(vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons)),
+    showInformationMessage: (message, ...buttons) => Promise.resolve(vscode.window.showInformationMessage(message, ...buttons)),
+    showWarningMessage: vscodeWarnings.showWarningMessage,
+    showErrorMessage: (message, ...buttons) => Promise.resolve(vscode.window.showErrorMessage(message, ...buttons)),
+    showStatusMessage: (message, hideAfterMs = STATUS_MESSAGE_MS) => {
+      vscode.window.setStatusBarMessage(message, hideAfterMs);
+    },
+    showOpenDialog: (options) => Promise.resolve(vscode.window.showOpenDialog(options)),
+    showInputStep: (options) => built().showInputStep(options),
+    showQuickPickWithTyped: (items, options) => built().showQuickPickWithTyped(items, options),
   };
 }
