@@ -43,8 +43,16 @@ export interface VeriffTestSessionsApi extends SessionsApi {
     /** Whether the sandbox server (dist/sandbox.js) has been loaded in this extension host. */
     isSandboxLoaded(): boolean;
     /** Which lazy parts are loaded: the command bodies (with how long their `require` took), what talks to Veriff, tracking from text, the sandbox adapter. */
-    lazyParts(): { commands: boolean; commandsLoadMs?: number; veriff: boolean; tracking: boolean; localSandbox: boolean };
+    lazyParts(): LazyParts;
   };
+}
+
+interface LazyParts {
+  commands: boolean;
+  commandsLoadMs?: number;
+  veriff: boolean;
+  tracking: boolean;
+  localSandbox: boolean;
 }
 
 export function activate(extensionContext: vscode.ExtensionContext): VeriffTestSessionsApi {
@@ -102,13 +110,15 @@ export function activate(extensionContext: vscode.ExtensionContext): VeriffTestS
     void guard(services, 'Demo', () => loadSandboxPart().runDemo(services));
   } else {
     // After a reload, when it was running and not stopped by the user; or an earlier run's sandbox.json to check.
-    void sandboxWorkAtStart(context).then((work) => (work ? sandbox().resume() : undefined));
+    void sandboxWorkAtStart(context)
+      .then((work) => (work ? sandbox().resume() : undefined))
+      .catch((err: unknown) => log.error(`Local sandbox: could not be checked at start: ${err instanceof Error ? err.message : String(err)}`));
   }
   const testHooks = context.extensionMode === vscode.ExtensionMode.Test || process.env.VERIFF_TEST_HOOKS === '1';
   return { version: 1, ...sessionsApi, ...(testHooks ? { testing: { services, activationMs, isUndiciLoaded, isSandboxLoaded, lazyParts } } : {}) };
 }
 
-function lazyParts(): { commands: boolean; commandsLoadMs?: number; veriff: boolean; tracking: boolean; localSandbox: boolean } {
+function lazyParts(): LazyParts {
   const commands = commandsLoad();
   return { commands: commands.loaded, commandsLoadMs: commands.ms, veriff: isVeriffPartLoaded(), tracking: isTrackingPartLoaded(), localSandbox: isSandboxPartLoaded() };
 }

@@ -8,7 +8,7 @@ import type { VeriffLog } from '../log';
 import { loadSandbox } from './loadSandbox';
 import { SandboxPersistence } from './sandboxPersistence';
 import { reconcileSnapshot, type SandboxCredentials } from './sandboxSnapshotFile';
-import { WAS_RUNNING_KEY } from './sandboxAtStart';
+import { WAS_RUNNING_KEY, wasRunning } from './sandboxAtStart';
 
 export const SANDBOX_INTEGRATION_NAME = 'Local Sandbox';
 
@@ -90,7 +90,7 @@ export class LocalSandbox implements vscode.Disposable {
    * taken (another window runs it) nothing starts, so two sandboxes never fight over one integration.
    */
   async resume(): Promise<RunningSandbox | undefined> {
-    if (this.context.globalState.get<boolean>(WAS_RUNNING_KEY) !== true || this.current) {
+    if (!wasRunning(this.context) || this.current) {
       return undefined;
     }
     try {

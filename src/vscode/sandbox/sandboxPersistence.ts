@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { SandboxState } from '../../sandbox/sandboxState';
 import type { VeriffLog } from '../log';
+import { SANDBOX_FILE_NAME } from './sandboxAtStart';
 import { toFileSnapshot, withoutPlainKeys } from './sandboxSnapshotFile';
 
 const SAVE_DELAY_MS = 200;
-export const SANDBOX_FILE_NAME = 'sandbox.json';
 
 /**
  * Reads and writes the local sandbox's state in the extension's global storage folder
