@@ -26,7 +26,8 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined |
   return text.replace(pattern, '***');
 }
 
-function escapeRegExp(s: string): string {
+/** `s` as a literal inside a regular expression. */
+export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

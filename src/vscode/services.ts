@@ -5,7 +5,7 @@ import type { DeleteQueueView } from './budget/queueView';
 import type { BudgetStatusBar } from './budget/budgetStatusBar';
 import type { SessionTreeProvider } from './sessionTree';
 
-/** What the composition root builds once, complete, and hands to every command. */
+/** What the composition root builds once and hands to every command; `pipeline` and `sandbox` are built on first use. */
 export interface Services extends BaseServices {
   /** The one path every DELETE takes (budget reservation → send → classify → record → log). */
   readonly pipeline: DeletePipeline;

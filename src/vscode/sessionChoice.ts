@@ -10,7 +10,7 @@ import { ageText, statusCodicon, statusText } from './sessionLook';
 type PickItem = vscode.QuickPickItem & { ref: SessionRef };
 
 /** A tracked session as a quick-pick item: status icon and id, status and age, the run's label. */
-export function sessionPickItem(session: TrackedSession, nowMs: number): vscode.QuickPickItem & { ref: SessionRef } {
+function sessionPickItem(session: TrackedSession, nowMs: number): vscode.QuickPickItem & { ref: SessionRef } {
   return {
     label: `$(${statusCodicon(session.status)}) ${session.id}`,
     description: `${statusText(session.status)} · ${ageText(session.addedAt, nowMs)}`,

@@ -6,7 +6,6 @@ import { settings } from './settings';
 import type { RunStart } from './runLabel';
 import type { Run, TidyUpOffer } from './tidyUpOffer';
 
-export type { TidyUpOffer } from './tidyUpOffer';
 
 /** What the offer needs of the tracking-file watcher: read what was appended, now. */
 export interface AppendedReader {
@@ -101,11 +100,6 @@ export class TestRunOffer implements vscode.Disposable {
     }
   }
 
-  /**
-   * The sessions the run left (added from the tracking file, still tracked, not offered before), and
-   * what one click would tidy. They count as offered from here on (before any await, so two runs
-   * ending together cannot both offer them).
-   */
   dispose(): void {
     for (const s of this.subscriptions) {
       s.dispose();

@@ -1,6 +1,8 @@
-// Entry of dist/veriff.js: what talks to Veriff. The client with its HTTP layer and error codes, the
-// delete pipeline, the queue runner with the deleter it sends through, and status refreshes. Loaded through
-// loadVeriffPart.ts on the first request, the first delete, or when the delete queue has work.
+// Entry of dist/veriff.js: what talks to Veriff (the client with its HTTP layer and error codes, the
+// delete pipeline, the queue runner with the deleter it sends through, status refreshes) and what
+// only follows from that: failure and budget-problem texts, credential writes (which check against
+// Veriff), a row's hover details, the one-time move of an old budget. Loaded through
+// loadVeriffPart.ts on the first of these, or when the delete queue has work.
 export { VeriffClient, formatLogLine } from '../core/veriffClient';
 export { isUndiciLoaded } from '../core/http/dispatcher';
 export { DeletePipeline } from '../core/deletePipeline';

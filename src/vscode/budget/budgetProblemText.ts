@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BudgetProblem } from '../../core/budgetLook';
-import { escapeMarkdown } from './budgetStatusBar';
+import { escapeMarkdown } from './budgetText';
 
 /** What the user must fix, in a sentence. */
 export function problemText(problem: BudgetProblem, integrationName: string): string {

@@ -3,7 +3,7 @@ import type { BudgetRemaining } from '../../core/budget';
 import { budgetLook, type BudgetProblem } from '../../core/budgetLook';
 import type { BudgetService } from './budgetService';
 import type { QueueOverview } from './queueView';
-import { aboutText, clockText, whenText } from './budgetText';
+import { aboutText, clockText, escapeMarkdown, whenText } from './budgetText';
 import type { Integration } from '../credentials';
 import type { BaseServices } from '../baseServices';
 
@@ -317,9 +317,4 @@ export class BudgetStatusBar implements vscode.Disposable {
       d.dispose();
     }
   }
-}
-
-/** Escapes what markdown would interpret in plain text (theme icons are not written through it). */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>#|~$]/g, (c) => `\\${c}`);
 }

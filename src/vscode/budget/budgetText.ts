@@ -30,3 +30,8 @@ export function aboutText(at: number, now: number): string {
 export function shortEta(at: number, now: number): string {
   return at <= now ? vscode.l10n.t('next') : core.shortDuration(at - now, displayLocale());
 }
+
+/** Escapes what markdown would interpret in plain text (theme icons are not written through it). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>#|~$]/g, (c) => `\\${c}`);
+}

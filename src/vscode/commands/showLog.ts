@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeRegExp } from '../../core/mask';
 import { untilSeen } from '../../core/untilSeen';
 import type { Services } from '../services';
 
@@ -16,8 +17,7 @@ export async function showLog(services: Services): Promise<boolean> {
   const log = services.log;
   // The channel's document is named after the extension id and the channel's name in every VS Code
   // version: output:<ext id>.Veriff.log now, output:extension-output-<ext id>-#1-Veriff before.
-  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const name = new RegExp(`${escape(log.extensionId)}.*[.-]${escape(log.channel.name)}(\\.log)?$`, 'i');
+  const name = new RegExp(`${escapeRegExp(log.extensionId)}.*[.-]${escapeRegExp(log.channel.name)}(\\.log)?$`, 'i');
   const showing = (): boolean => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'output' && name.test(decodeURIComponent(e.document.uri.path)));
   return untilSeen({
     act: () => log.reveal(),
