@@ -6,6 +6,7 @@
 // not leave its heap and timers in the figure.
 const { execFile, spawnSync } = require('node:child_process');
 const { promisify } = require('node:util');
+const { median } = require('./stats.cjs');
 const { out, startVeriff } = require('./veriffSandbox.cjs');
 
 const RUNS = Number(process.argv[2] ?? 30);
@@ -20,10 +21,6 @@ curl -sS -o /dev/null -w '%{http_code}' -X DELETE \\
   "$VERIFF_API_URL/v1/sessions/$ID"
 `;
 
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 const hasCommand = (name) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 

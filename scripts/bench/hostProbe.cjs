@@ -6,6 +6,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { median } = require('./stats.cjs');
 
 const EXTENSION_ID = 'veriff-test-sessions.veriff-test-sessions';
 const TREE_SESSIONS = 10_000;
@@ -19,11 +20,6 @@ function ourUndiciModules(extensionPath) {
   const bundle = path.join(extensionPath, 'dist', 'undici.js');
   const dependency = `${path.join(extensionPath, 'node_modules', 'undici')}${path.sep}`;
   return Object.keys(require.cache).filter((k) => k === bundle || k.startsWith(dependency));
-}
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function treeBench(vscode, services) {
