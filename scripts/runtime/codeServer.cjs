@@ -119,23 +119,24 @@ async function startCodeServer(opts = {}) {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    process.off('exit', killOnExit);
     try {
       process.kill(-child.pid, 'SIGTERM');
+      const exited = new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      const timer = setTimeout(() => {
+        try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      }, 3000);
+      await exited;
+      clearTimeout(timer);
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group gone */ }
     } catch {
-      return;
+      // the group is already gone (it exited early)
     }
-    const exited = new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-    const timer = setTimeout(() => {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-    }, 3000);
-    await exited;
-    clearTimeout(timer);
-    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group gone */ }
     if (!process.env.VERIFF_KEEP_TEMP) {
       // The throwaway home/user-data (and its log) go with the server; set VERIFF_KEEP_TEMP=1 to keep them.
       fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
     }
+    // Only now: an exit while waiting above still takes the group down.
+    process.off('exit', killOnExit);
   };
   try {
     await waitForHealth(url, child, 30000);
