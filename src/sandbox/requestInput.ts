@@ -4,8 +4,18 @@ import type { IncomingMessage } from 'node:http';
 /** Largest request body the server reads; larger bodies get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads the body up to MAX_BODY_BYTES; beyond that it drains the rest so the client can read the 413. */
+const NO_BODY: { body: Buffer; tooLarge: boolean } = Object.freeze({ body: Buffer.alloc(0), tooLarge: false });
+
+/**
+ * Reads the body up to MAX_BODY_BYTES; beyond that it drains the rest so the client can read the 413.
+ * A request whose headers say it has none (no Content-Length or 0, no Transfer-Encoding: a GET, a
+ * DELETE) resolves at once, without setting up a read.
+ */
 export function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
+  const length = req.headers['content-length'];
+  if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) {
+    return Promise.resolve(NO_BODY);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -22,14 +32,6 @@ export function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge
     req.on('end', () => resolve({ body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge }));
     req.on('error', reject);
   });
-}
-
-export const NO_BODY: { body: Buffer; tooLarge: boolean } = Object.freeze({ body: Buffer.alloc(0), tooLarge: false });
-
-/** A request whose headers say it has no body (no Content-Length or 0, no Transfer-Encoding): nothing to read. */
-export function hasNoBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
 }
 
 export function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {

@@ -5,7 +5,7 @@ import type { VeriffStatus } from '../core/status';
 import { handleControlRequest } from './controlApi';
 import { FaultQueue, faultReply, streamLargeBody, type FaultOptions, type SandboxFault } from './faults';
 import { bodyCode, fail, json, sendReply } from './reply';
-import { NO_BODY, hasNoBody, headerValue, readBody } from './requestInput';
+import { headerValue, readBody } from './requestInput';
 import { MAX_LOGGED_REQUESTS, RequestLog, type RequestLogEntry } from './requestLog';
 import { SandboxState } from './sandboxState';
 import type { SandboxIntegration, SandboxSession, SessionSeed } from './sessionModel';
@@ -216,7 +216,7 @@ export class VeriffServer {
       return;
     }
 
-    const { body: raw, tooLarge } = hasNoBody(req) ? NO_BODY : await readBody(req);
+    const { body: raw, tooLarge } = await readBody(req);
     const apiKey = headerValue(req, 'x-auth-client');
     const signature = headerValue(req, 'x-hmac-signature');
     const entry: RequestLogEntry = { at, method, path, body: tooLarge ? '' : raw.toString('utf8'), status: 0 };
