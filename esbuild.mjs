@@ -63,15 +63,11 @@ function resolveParts(self, owners, needed) {
     setup(build) {
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (args.pluginData?.inner || args.kind === 'entry-point' || args.namespace === 'linked') return undefined;
-        const lazyPackage = parts.find((p) => p.package === args.path && p !== self);
-        if (lazyPackage) {
-          return args.kind === 'require-call' ? { path: `./${lazyPackage.name}.js`, external: true } : { errors: [{ text: `${args.path} is loaded lazily: require() it where it is first needed` }] };
-        }
         const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: { inner: true } });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         if (resolved.external) return undefined;
         for (const part of parts) {
-          if (part === self || part.package) continue;
+          if (part === self) continue;
           const isEntry = resolved.path === path.resolve(part.entry);
           const inDirs = (part.dirs ?? []).some((d) => inside(resolved.path, d)) && !(self.dirs ?? []).some((d) => inside(resolved.path, d));
           if (!isEntry && !inDirs) continue;

@@ -1,7 +1,6 @@
 import type { BudgetRemaining } from './budget';
 import type { BudgetProblem } from './budgetProblem';
 
-export type { BudgetProblem } from './budgetProblem';
 
 export type BudgetTone = 'normal' | 'warning' | 'error';
 

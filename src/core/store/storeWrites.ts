@@ -19,7 +19,7 @@ export interface LockOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_STALE_MS = 5000;
+const DEFAULT_STALE_MS = 5000;
 const MIN_STALE_MS = 2000;
 
 export class LockTimeoutError extends Error {

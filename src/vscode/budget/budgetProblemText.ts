@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { BudgetProblem } from '../../core/budgetLook';
+import type { BudgetProblem } from '../../core/budgetProblem';
 import { escapeMarkdown } from './budgetText';
 
 /** What the user must fix, in a sentence. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { BudgetRemaining } from '../../core/budget';
-import { budgetLook, type BudgetProblem } from '../../core/budgetLook';
+import { budgetLook } from '../../core/budgetLook';
+import type { BudgetProblem } from '../../core/budgetProblem';
 import type { BudgetService } from './budgetService';
 import type { QueueOverview } from './queueView';
 import { aboutText, clockText, escapeMarkdown, whenText } from './budgetText';
