@@ -42,7 +42,7 @@ describe('bench DELETE probe', () => {
   it('times real signed DELETEs against the local Veriff server and prints them as JSON', function () {
     this.timeout(30_000);
     const probe = path.join(repoRoot, 'scripts', 'bench', 'deleteProbe.cjs');
-    const result = JSON.parse(execFileSync(process.execPath, [probe, '3'], { encoding: 'utf8' })) as Record<string, unknown>;
+    const result = JSON.parse(execFileSync(process.execPath, [probe, '3'], { encoding: 'utf8', timeout: 25_000 })) as Record<string, unknown>;
     assert.equal(result.node, process.version);
     assert.equal(result.runs, 3);
     assert.ok(typeof result.clientMedianMs === 'number' && result.clientMedianMs > 0, JSON.stringify(result));

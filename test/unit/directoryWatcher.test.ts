@@ -42,7 +42,9 @@ describe('store folder watcher: watching starts right after start()', () => {
     await tick();
     assert.deepEqual(live, [], 'the versions recorded at start are not changes');
     fs.writeFileSync(path.join(dir, 'queue.json'), '{}');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const deadline = Date.now() + 5000; live.length === 0 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     assert.deepEqual(live.flat(), ['queue.json'], 'the live watcher sees the later write');
     assert.deepEqual(gone, [], 'the disposed one never watched');
   });

@@ -96,7 +96,7 @@ require('node:http').createServer((req, res) => res.end(JSON.stringify({ status:
 });`;
     let output = '';
     try {
-      execFileSync(process.execPath, ['-e', owner], { env: { ...process.env, VERIFF_RUNTIME_CACHE: cache, VERIFF_KEEP_TEMP: '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync(process.execPath, ['-e', owner], { env: { ...process.env, VERIFF_RUNTIME_CACHE: cache, VERIFF_KEEP_TEMP: '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15_000 });
       assert.fail('the owner should have crashed');
     } catch (err) {
       output = String((err as { stdout?: string }).stdout ?? '');
